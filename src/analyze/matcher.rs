@@ -1,0 +1,246 @@
+//! Finding topic keywords and participant aliases in paragraphs.
+//!
+//! All phrases of all topics and participants go into one Aho-Corasick
+//! automaton, so each paragraph is scanned once however many there are.
+//! Matching is case-insensitive, on word boundaries, and treats typographic
+//! quotes and apostrophes as their plain forms ("Russia’s" matches "Russia's").
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+/// Who a phrase belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Owner {
+    Topic(usize),
+    Participant(usize),
+}
+
+/// A match in the original text: `start..end` are byte offsets into it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    pub start: usize,
+    pub end: usize,
+    /// Index of the topic or participant, depending on which list it is in.
+    pub owner: usize,
+}
+
+pub struct Matcher {
+    automaton: Option<AhoCorasick>,
+    /// For each distinct normalised phrase, everyone who listed it.
+    owners: Vec<Vec<Owner>>,
+}
+
+/// Text folded for matching, with the way back to the original offsets.
+pub struct Folded {
+    pub text: String,
+    /// `origin[i]` is the byte offset in the original text of folded byte `i`;
+    /// one extra entry maps the end.
+    origin: Vec<usize>,
+}
+
+/// Folds case, typographic quotes and runs of white space, keeping a map of
+/// offsets so matches can be shown in the original, unfolded text.
+pub fn fold(text: &str) -> Folded {
+    let mut out = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len() + 1);
+    let mut last_space = false;
+    for (i, c) in text.char_indices() {
+        let plain = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
+            '\u{2010}' | '\u{2011}' => '-',
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if plain == ' ' {
+            if last_space {
+                continue;
+            }
+            last_space = true;
+        } else {
+            last_space = false;
+        }
+        for lower in plain.to_lowercase() {
+            let before = out.len();
+            out.push(lower);
+            origin.extend(std::iter::repeat_n(i, out.len() - before));
+        }
+    }
+    origin.push(text.len());
+    Folded { text: out, origin }
+}
+
+impl Folded {
+    pub fn original(&self, folded_offset: usize) -> usize {
+        self.origin[folded_offset]
+    }
+}
+
+impl Matcher {
+    /// `topics[i]` and `participants[j]` are the phrases of topic `i` and participant `j`.
+    pub fn new(topics: &[Vec<String>], participants: &[Vec<String>]) -> Matcher {
+        let mut phrases: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<Owner>> = Vec::new();
+        let all = topics
+            .iter()
+            .enumerate()
+            .flat_map(|(i, ps)| ps.iter().map(move |p| (Owner::Topic(i), p)))
+            .chain(
+                participants
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, ps)| ps.iter().map(move |p| (Owner::Participant(i), p))),
+            );
+        for (owner, phrase) in all {
+            let folded = fold(phrase.trim()).text;
+            if folded.is_empty() {
+                continue;
+            }
+            match phrases.iter().position(|p| *p == folded) {
+                Some(k) => {
+                    if !owners[k].contains(&owner) {
+                        owners[k].push(owner)
+                    }
+                }
+                None => {
+                    phrases.push(folded);
+                    owners.push(vec![owner]);
+                }
+            }
+        }
+        let automaton = (!phrases.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&phrases)
+                .expect("phrases are plain strings of bounded size")
+        });
+        Matcher { automaton, owners }
+    }
+
+    /// Every whole-word match in `text`, split into topic hits and participant
+    /// hits, each sorted by position. Overlapping matches of one owner are
+    /// merged, so "Donald Trump" counts once, not also as "Trump".
+    pub fn find(&self, text: &str) -> (Vec<Hit>, Vec<Hit>) {
+        let mut topics = Vec::new();
+        let mut participants = Vec::new();
+        let Some(automaton) = &self.automaton else {
+            return (topics, participants);
+        };
+        let folded = fold(text);
+        let hay = folded.text.as_str();
+        for m in automaton.find_overlapping_iter(hay) {
+            if !at_word_boundary(hay, m.start(), m.end()) {
+                continue;
+            }
+            let start = folded.original(m.start());
+            let end = folded.original(m.end());
+            for owner in &self.owners[m.pattern().as_usize()] {
+                match *owner {
+                    Owner::Topic(i) => topics.push(Hit {
+                        start,
+                        end,
+                        owner: i,
+                    }),
+                    Owner::Participant(i) => participants.push(Hit {
+                        start,
+                        end,
+                        owner: i,
+                    }),
+                }
+            }
+        }
+        (merge(topics), merge(participants))
+    }
+}
+
+fn at_word_boundary(hay: &str, start: usize, end: usize) -> bool {
+    let before = hay[..start].chars().next_back();
+    let after = hay[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// Sorted by start, with overlapping hits of the same owner joined.
+fn merge(mut hits: Vec<Hit>) -> Vec<Hit> {
+    hits.sort_by_key(|h| (h.owner, h.start, std::cmp::Reverse(h.end)));
+    let mut merged: Vec<Hit> = Vec::with_capacity(hits.len());
+    for h in hits {
+        match merged.last_mut() {
+            Some(last) if last.owner == h.owner && h.start < last.end => {
+                last.end = last.end.max(h.end)
+            }
+            _ => merged.push(h),
+        }
+    }
+    merged.sort();
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(topics: &[&[&str]], people: &[&[&str]]) -> Matcher {
+        let v = |xs: &[&[&str]]| {
+            xs.iter()
+                .map(|ps| ps.iter().map(|s| s.to_string()).collect())
+                .collect::<Vec<_>>()
+        };
+        Matcher::new(&v(topics), &v(people))
+    }
+
+    #[test]
+    fn case_insensitive_on_word_boundaries() {
+        let matcher = m(&[&["ceasefire", "Article 5"]], &[]);
+        let (t, _) = matcher.find("No CEASEFIRE, no ceasefires, but article 5.");
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            t[0],
+            Hit {
+                start: 3,
+                end: 12,
+                owner: 0
+            }
+        );
+        assert_eq!(
+            &"No CEASEFIRE, no ceasefires, but article 5."[t[1].start..t[1].end],
+            "article 5"
+        );
+    }
+
+    #[test]
+    fn typographic_apostrophes_match_plain_ones() {
+        let matcher = m(&[&["Russia's invasion"]], &[]);
+        let text = "to end Russia’s invasion";
+        let (t, _) = matcher.find(text);
+        assert_eq!(&text[t[0].start..t[0].end], "Russia’s invasion");
+    }
+
+    #[test]
+    fn unicode_case_and_boundaries() {
+        let matcher = m(&[&["zaporizhzhia"]], &[&["Zelenskyy", "Зеленський"]]);
+        let text = "ЗЕЛЕНСЬКИЙ said, Zelenskyy’s team; Zaporizhzhia-based";
+        let (t, p) = matcher.find(text);
+        assert_eq!(t.len(), 1);
+        assert_eq!(p.len(), 2);
+        assert_eq!(&text[p[0].start..p[0].end], "ЗЕЛЕНСЬКИЙ");
+    }
+
+    #[test]
+    fn overlapping_aliases_of_one_person_count_once_and_shared_phrases_go_to_all() {
+        let matcher = m(
+            &[&["security guarantees"], &["guarantees"]],
+            &[&["Donald Trump", "Trump"]],
+        );
+        let (t, p) = matcher.find("Donald Trump offered security guarantees.");
+        assert_eq!(p.len(), 1);
+        assert_eq!((p[0].start, p[0].end), (0, 12));
+        assert_eq!(t.iter().map(|h| h.owner).collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn fold_keeps_offsets_for_multibyte_and_spaces() {
+        let f = fold("A  “B”");
+        assert_eq!(f.text, "a \"b\"");
+        assert_eq!(f.original(2), 3);
+        assert_eq!(f.original(f.text.len()), "A  “B”".len());
+    }
+}

@@ -1,0 +1,142 @@
+//! Stage 2: the cross-source work, as pure functions of the loaded content.
+//!
+//! Nothing here reads or writes files; everything is indexed by the position of
+//! the article, topic or participant in the `Project`, so the result is as
+//! deterministic as the (sorted) input.
+
+pub mod matcher;
+pub mod paragraphs;
+pub mod quotes;
+
+pub use matcher::Hit;
+
+use crate::load::Project;
+use matcher::Matcher;
+
+#[derive(Debug)]
+pub struct Analysis {
+    /// One per article, in `Project::articles` order.
+    pub sources: Vec<SourceText>,
+    /// Every quote of every source, in source and paragraph order.
+    pub quotes: Vec<Quote>,
+    /// `coverage[t][s]`: how many paragraphs of source `s` are on topic `t`.
+    pub coverage: Vec<Vec<usize>>,
+    /// `mentions[p][s]`: how many times source `s` names participant `p`.
+    pub mentions: Vec<Vec<usize>>,
+}
+
+#[derive(Debug)]
+pub struct SourceText {
+    pub paragraphs: Vec<Paragraph>,
+}
+
+#[derive(Debug)]
+pub struct Paragraph {
+    /// 1-based and stable: the anchor is `p{n}`.
+    pub n: usize,
+    pub text: String,
+    pub heading: bool,
+    /// Keyword matches, `owner` being the topic index; sorted by position.
+    pub topic_hits: Vec<Hit>,
+    /// Alias matches, `owner` being the participant index; sorted by position.
+    pub participant_hits: Vec<Hit>,
+}
+
+impl Paragraph {
+    pub fn anchor(&self) -> String {
+        format!("p{}", self.n)
+    }
+
+    /// The topics this paragraph is on, ascending, each once.
+    pub fn topics(&self) -> Vec<usize> {
+        owners(&self.topic_hits)
+    }
+
+    /// The participants this paragraph names, ascending, each once.
+    pub fn participants(&self) -> Vec<usize> {
+        owners(&self.participant_hits)
+    }
+}
+
+fn owners(hits: &[Hit]) -> Vec<usize> {
+    let mut v: Vec<usize> = hits.iter().map(|h| h.owner).collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+#[derive(Debug, Clone)]
+pub struct Quote {
+    pub source: usize,
+    /// Index into the source's paragraphs.
+    pub paragraph: usize,
+    /// Byte range of the quoted words in the paragraph's text.
+    pub start: usize,
+    pub end: usize,
+    pub speaker: Option<usize>,
+}
+
+pub fn analyze(project: &Project) -> Analysis {
+    let topic_phrases: Vec<Vec<String>> =
+        project.topics.iter().map(|t| t.keywords.clone()).collect();
+    let participant_phrases: Vec<Vec<String>> = project
+        .participants
+        .iter()
+        .map(|p| {
+            let mut names = vec![p.name.clone()];
+            names.extend(p.aliases.iter().cloned());
+            names
+        })
+        .collect();
+    let matcher = Matcher::new(&topic_phrases, &participant_phrases);
+
+    let mut coverage = vec![vec![0; project.articles.len()]; project.topics.len()];
+    let mut mentions = vec![vec![0; project.articles.len()]; project.participants.len()];
+    let mut quotes = Vec::new();
+    let mut sources = Vec::with_capacity(project.articles.len());
+
+    for (s, article) in project.articles.iter().enumerate() {
+        let mut paras = Vec::new();
+        for (i, block) in paragraphs::split(article).into_iter().enumerate() {
+            let (topic_hits, participant_hits) = matcher.find(&block.text);
+            let para = Paragraph {
+                n: i + 1,
+                text: block.text,
+                heading: block.heading,
+                topic_hits,
+                participant_hits,
+            };
+            for t in para.topics() {
+                coverage[t][s] += 1;
+            }
+            for h in &para.participant_hits {
+                mentions[h.owner][s] += 1;
+            }
+            if !para.heading {
+                for q in quotes::extract(&para.text, &para.participant_hits) {
+                    quotes.push(Quote {
+                        source: s,
+                        paragraph: i,
+                        start: q.start,
+                        end: q.end,
+                        speaker: q.speaker,
+                    });
+                }
+            }
+            paras.push(para);
+        }
+        sources.push(SourceText { paragraphs: paras });
+    }
+    Analysis {
+        sources,
+        quotes,
+        coverage,
+        mentions,
+    }
+}
+
+impl Analysis {
+    pub fn quote_text(&self, q: &Quote) -> &str {
+        &self.sources[q.source].paragraphs[q.paragraph].text[q.start..q.end]
+    }
+}

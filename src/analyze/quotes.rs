@@ -1,0 +1,429 @@
+//! Quoted speech in a paragraph, and who said it when the sentence says so.
+//!
+//! Attribution is deliberately conservative: a quote gets a speaker only when
+//! the sentence names a participant in a reporting construction ("X said",
+//! "said X", "X told CNN that", "X: “…”"). A pronoun ("she commented") or an
+//! unnamed source ("the official said") leaves it unattributed; a briefing must
+//! never put words in someone's mouth.
+
+use super::matcher::Hit;
+
+/// A quoted span: `start..end` is the text between the quotation marks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuoteSpan {
+    pub start: usize,
+    pub end: usize,
+    /// Index of the participant who said it, if the sentence names one.
+    pub speaker: Option<usize>,
+}
+
+const SPEECH_VERBS: &[&str] = &[
+    "say",
+    "says",
+    "said",
+    "saying",
+    "tell",
+    "tells",
+    "told",
+    "state",
+    "states",
+    "stated",
+    "add",
+    "adds",
+    "added",
+    "warn",
+    "warns",
+    "warned",
+    "insist",
+    "insists",
+    "insisted",
+    "write",
+    "writes",
+    "wrote",
+    "post",
+    "posts",
+    "posted",
+    "remark",
+    "remarks",
+    "remarked",
+    "comment",
+    "comments",
+    "commented",
+    "caution",
+    "cautions",
+    "cautioned",
+    "reveal",
+    "reveals",
+    "revealed",
+    "describe",
+    "describes",
+    "described",
+    "declare",
+    "declares",
+    "declared",
+    "note",
+    "notes",
+    "noted",
+    "argue",
+    "argues",
+    "argued",
+    "claim",
+    "claims",
+    "claimed",
+    "announce",
+    "announces",
+    "announced",
+    "stress",
+    "stresses",
+    "stressed",
+    "stressing",
+    "emphasize",
+    "emphasizes",
+    "emphasized",
+    "emphasizing",
+    "emphasise",
+    "emphasises",
+    "emphasised",
+    "reiterate",
+    "reiterates",
+    "reiterated",
+    "express",
+    "expresses",
+    "expressed",
+    "hail",
+    "hails",
+    "hailed",
+    "ask",
+    "asks",
+    "asked",
+    "reply",
+    "replies",
+    "replied",
+    "urge",
+    "urges",
+    "urged",
+    "acknowledge",
+    "acknowledged",
+    "admit",
+    "admitted",
+    "explain",
+    "explained",
+    "tweet",
+    "tweeted",
+    "suggest",
+    "suggested",
+    "promise",
+    "promised",
+    "vow",
+    "vowed",
+    "recall",
+    "recalled",
+    "conclude",
+    "concluded",
+    "predict",
+    "predicted",
+    "insisting",
+    "warning",
+    "adding",
+    "telling",
+];
+
+/// Finds the quotes of `text` and attributes each. `people` are the participant
+/// hits of the same text, sorted by position.
+pub fn extract(text: &str, people: &[Hit]) -> Vec<QuoteSpan> {
+    let marks = quote_marks(text);
+    let outside: Vec<&Hit> = people
+        .iter()
+        .filter(|h| !marks.iter().any(|m| h.start >= m.0 && h.end <= m.1))
+        .collect();
+    marks
+        .iter()
+        .map(|&(open, close, inner_start, inner_end)| {
+            let sentence = sentence_around(text, open, close, &marks);
+            let inner = &text[inner_start..inner_end];
+            // "…its share.” French President Macron said" starts a new sentence:
+            // an attribution after a quote follows a comma, not a full stop.
+            let after_end = if inner.trim_end().ends_with('.') {
+                close
+            } else {
+                sentence.1
+            };
+            let speaker = attribute(
+                text,
+                &outside,
+                (sentence.0, open),
+                (close, after_end),
+                &marks,
+            );
+            QuoteSpan {
+                start: inner_start,
+                end: inner_end,
+                speaker,
+            }
+        })
+        .map(|mut q| {
+            // Keep the span on the words: not on surrounding white space, nor
+            // on the comma that American style puts inside the marks.
+            let inner = &text[q.start..q.end];
+            q.start += inner.len() - inner.trim_start().len();
+            q.end -= inner.len() - inner.trim_end_matches([',', ' ']).len();
+            q
+        })
+        .filter(|q| q.end > q.start)
+        .collect()
+}
+
+/// Outermost quotations as (open, close, inner start, inner end): `open..close`
+/// covers the marks, `inner` what is between them. Curly quotes nest; straight
+/// ones pair up in order. An unclosed quote is ignored.
+fn quote_marks(text: &str) -> Vec<(usize, usize, usize, usize)> {
+    let mut spans = Vec::new();
+    let mut depth = 0usize;
+    let mut curly_open = 0;
+    let mut straight_open: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        match c {
+            '“' => {
+                if depth == 0 {
+                    curly_open = i;
+                }
+                depth += 1;
+            }
+            '”' if depth > 0 => {
+                depth -= 1;
+                if depth == 0 {
+                    spans.push((curly_open, i + c.len_utf8(), curly_open + '“'.len_utf8(), i));
+                }
+            }
+            '"' if depth == 0 => match straight_open.take() {
+                Some(open) => spans.push((open, i + 1, open + 1, i)),
+                None => straight_open = Some(i),
+            },
+            _ => {}
+        }
+    }
+    spans.sort();
+    spans
+}
+
+/// The sentence containing the quote `open..close`, ignoring full stops that
+/// fall inside any quotation.
+fn sentence_around(
+    text: &str,
+    open: usize,
+    close: usize,
+    marks: &[(usize, usize, usize, usize)],
+) -> (usize, usize) {
+    let inside = |i: usize| marks.iter().any(|m| i >= m.0 && i < m.1);
+    let ends_sentence = |i: usize, c: char| {
+        matches!(c, '.' | '!' | '?')
+            && !inside(i)
+            && text[i + 1..].chars().next().is_none_or(char::is_whitespace)
+    };
+    let start = text[..open]
+        .char_indices()
+        .rev()
+        .find(|&(i, c)| ends_sentence(i, c))
+        .map_or(0, |(i, _)| i + 1);
+    let end = text[close..]
+        .char_indices()
+        .find(|&(i, c)| ends_sentence(close + i, c))
+        .map_or(text.len(), |(i, _)| close + i + 1);
+    (start, end)
+}
+
+fn attribute(
+    text: &str,
+    people: &[&Hit],
+    before: (usize, usize),
+    after: (usize, usize),
+    marks: &[(usize, usize, usize, usize)],
+) -> Option<usize> {
+    let in_range = |h: &&&Hit, r: (usize, usize)| h.start >= r.0 && h.end <= r.1;
+    let before_hits: Vec<&Hit> = people
+        .iter()
+        .filter(|h| in_range(h, before))
+        .copied()
+        .collect();
+    let after_hits: Vec<&Hit> = people
+        .iter()
+        .filter(|h| in_range(h, after))
+        .copied()
+        .collect();
+    let verbs_before: Vec<(usize, usize)> = speech_verbs(text, before, marks);
+
+    // "X said … “…”", "X, his envoy, told CNN that “…”": the verb nearest the
+    // quote whose subject is a participant right before it.
+    for &(vs, _) in verbs_before.iter().rev() {
+        if let Some(h) = before_hits
+            .iter()
+            .rev()
+            .find(|h| h.end <= vs && words_between(text, h.end, vs) <= 2)
+        {
+            return Some(h.owner);
+        }
+    }
+    // "X: “…”"
+    if let Some(h) = before_hits.last()
+        && text[h.end..before.1].trim() == ":"
+    {
+        return Some(h.owner);
+    }
+    // "“…,” X said" and "“…,” said X"
+    if let Some(h) = after_hits.first() {
+        let lead = words_between(text, after.0, h.start);
+        let verbs_after = speech_verbs(text, after, marks);
+        let verb_follows = verbs_after
+            .iter()
+            .any(|&(vs, _)| vs >= h.end && words_between(text, h.end, vs) <= 2);
+        let verb_leads = verbs_after
+            .first()
+            .is_some_and(|&(vs, ve)| ve <= h.start && words_between(text, after.0, vs) == 0);
+        if (lead <= 3 && verb_follows) || (verb_leads && lead <= 4) {
+            return Some(h.owner);
+        }
+    }
+    // "Zelensky has repeatedly rejected …, and on Sunday insisted that …": one
+    // participant, then a reporting verb introducing the quote.
+    let mut named: Vec<usize> = before_hits.iter().map(|h| h.owner).collect();
+    named.dedup();
+    if let [only] = named.as_slice() {
+        let first = before_hits[0].end;
+        let reports = verbs_before.iter().any(|&(vs, ve)| {
+            let next = text[ve..before.1].trim_start();
+            vs >= first && (next.starts_with("that") || next.starts_with(':'))
+        });
+        if reports {
+            return Some(*only);
+        }
+    }
+    None
+}
+
+/// Byte ranges of the speech verbs in `range`, outside quotations.
+fn speech_verbs(
+    text: &str,
+    range: (usize, usize),
+    marks: &[(usize, usize, usize, usize)],
+) -> Vec<(usize, usize)> {
+    words(text, range)
+        .filter(|&(s, _)| !marks.iter().any(|m| s >= m.0 && s < m.1))
+        .filter(|&(s, e)| {
+            let w = text[s..e].to_lowercase();
+            SPEECH_VERBS.contains(&w.as_str())
+        })
+        .collect()
+}
+
+fn words(text: &str, range: (usize, usize)) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let slice = &text[range.0..range.1];
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in slice.char_indices() {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            out.push((range.0 + s, range.0 + i));
+        }
+    }
+    if let Some(s) = start {
+        out.push((range.0 + s, range.1));
+    }
+    out.into_iter()
+}
+
+fn words_between(text: &str, from: usize, to: usize) -> usize {
+    if to <= from {
+        return 0;
+    }
+    words(text, (from, to)).count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::matcher::Matcher;
+
+    const PEOPLE: &[&[&str]] = &[
+        &["Zelensky", "Zelenskyy"],
+        &["Donald Trump", "Trump"],
+        &["Steve Witkoff", "Witkoff"],
+        &["Ursula von der Leyen", "von der Leyen"],
+        &["Emmanuel Macron", "Macron"],
+    ];
+
+    fn speakers(text: &str) -> Vec<(String, Option<&'static str>)> {
+        let people: Vec<Vec<String>> = PEOPLE
+            .iter()
+            .map(|ps| ps.iter().map(|s| s.to_string()).collect())
+            .collect();
+        let (_, hits) = Matcher::new(&[], &people).find(text);
+        extract(text, &hits)
+            .into_iter()
+            .map(|q| {
+                (
+                    text[q.start..q.end].to_string(),
+                    q.speaker.map(|i| PEOPLE[i][0]),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn named_speaker_after_the_quote() {
+        let s = speakers("“Putin will not give any guarantees,” Zelensky said in Brussels.");
+        assert_eq!(
+            s,
+            vec![(
+                "Putin will not give any guarantees".into(),
+                Some("Zelensky")
+            )]
+        );
+    }
+
+    #[test]
+    fn said_before_name() {
+        let s = speakers("“We will see,” said Donald Trump.");
+        assert_eq!(s[0].1, Some("Donald Trump"));
+    }
+
+    #[test]
+    fn speaker_before_the_quote_even_with_other_names_between() {
+        let s = speakers(
+            "His envoy, businessman Steve Witkoff, told CNN that Trump and Zelensky had agreed on “robust security guarantees” — a proposal.",
+        );
+        assert_eq!(s[0].1, Some("Steve Witkoff"));
+        let s = speakers("Macron added: “There is only one state.”");
+        assert_eq!(s[0].1, Some("Emmanuel Macron"));
+    }
+
+    #[test]
+    fn pronouns_and_unnamed_sources_stay_unattributed() {
+        let s = speakers("“We are ready to contribute,” she commented.");
+        assert_eq!(s[0].1, None);
+        let s = speakers("“Trump demands that Ukraine leave Donbas,” the official said.");
+        assert_eq!(s[0].1, None, "a name inside the quote is not its speaker");
+    }
+
+    #[test]
+    fn a_quote_ending_a_sentence_does_not_take_the_next_sentences_subject() {
+        let s = speakers(
+            "The union stood ready to “do its share.” French President Emmanuel Macron, meanwhile, said leaders would press.",
+        );
+        assert_eq!(s[0].1, None);
+    }
+
+    #[test]
+    fn single_named_subject_with_reporting_verb() {
+        let s = speakers(
+            "Zelensky has repeatedly rejected ceding territory, and on Sunday insisted that Moscow showed “no sign” of being willing to meet him and Trump.",
+        );
+        assert_eq!(s[0].1, Some("Zelensky"));
+    }
+
+    #[test]
+    fn straight_quotes_and_unclosed_quotes() {
+        let s = speakers("Trump said \"big progress\" and then “nothing more");
+        assert_eq!(s, vec![("big progress".into(), Some("Donald Trump"))]);
+    }
+}

@@ -1,0 +1,82 @@
+//! dossier turns news articles and an analyst's YAML into a briefing site.
+//!
+//! The pipeline reads top to bottom:
+//! [`load`] (files to typed content) → [`analyze`] (pure cross-source work) →
+//! [`render`] (Tera templates over a view model) → [`write`] (atomic output).
+
+pub mod analyze;
+pub mod diagnostic;
+pub mod init;
+pub mod load;
+pub mod render;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use diagnostic::{Diagnostic, Diagnostics};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The dossier folder, holding `dossier.yaml`.
+    pub root: PathBuf,
+    /// Where the site goes; `root/public` when not given.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of `dossier.yaml`.
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub files: usize,
+    pub sources: usize,
+    pub topics: usize,
+    pub participants: usize,
+    pub quotes: usize,
+    pub elapsed: Duration,
+}
+
+/// Everything up to, not including, writing: what `check` runs and `build` writes.
+pub fn prepare(
+    root: &Path,
+    base_url: Option<&str>,
+) -> Result<(load::Project, analyze::Analysis, Vec<render::OutputFile>), Diagnostics> {
+    let project = load::load(root)?;
+    let base_url = match base_url {
+        Some(url) => {
+            load::check_http_url(url).map_err(|why| {
+                Diagnostic::new("--base-url", why)
+                    .with_hint("give an absolute URL such as https://example.org/briefings/")
+            })?;
+            Some(url.to_string())
+        }
+        None => project.config.base_url.as_ref().map(|u| u.value.clone()),
+    };
+    let layers = render::templates::gather(root, &project.config.theme)?;
+    let renderer = render::Renderer::new(layers)?;
+    let analysis = analyze::analyze(&project);
+    let files = renderer.render(&project, &analysis, base_url)?;
+    Ok((project, analysis, files))
+}
+
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let started = Instant::now();
+    let (project, analysis, files) = prepare(&options.root, options.base_url.as_deref())?;
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    write::write_site(&output, &files)?;
+    Ok(BuildReport {
+        output,
+        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
+        files: files.len(),
+        sources: project.articles.len(),
+        topics: project.topics.len(),
+        participants: project.participants.len(),
+        quotes: analysis.quotes.len(),
+        elapsed: started.elapsed(),
+    })
+}

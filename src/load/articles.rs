@@ -1,0 +1,373 @@
+//! Articles: `NAME.md` with front matter, or a verbatim `NAME.txt` with its
+//! metadata in a sidecar `NAME.yaml`, so scraped text is never edited by hand.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Deserialize;
+use walkdir::WalkDir;
+
+use super::yaml::{self, Located};
+use super::{ID_HINT, check_http_url, is_safe_id, read_text};
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleFormat {
+    PlainText,
+    Markdown,
+}
+
+#[derive(Debug)]
+pub struct Article {
+    /// The file stem: `000` for `000.txt`.
+    pub id: String,
+    /// The file holding the text, relative to the dossier root.
+    pub path: PathBuf,
+    /// The file holding the metadata (the sidecar, or `path` itself).
+    pub meta_path: PathBuf,
+    pub meta: ArticleMeta,
+    pub format: ArticleFormat,
+    /// The text after any front matter, exactly as written.
+    pub body: String,
+    /// The line of `path` on which `body` starts.
+    pub body_line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct ArticleMeta {
+    pub title: String,
+    pub outlet: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<Date>,
+    /// True when the date is the analyst's estimate, not printed in the article.
+    pub published_estimated: bool,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    pub drop_lines: Vec<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MetaFile {
+    title: String,
+    #[serde(default)]
+    outlet: Option<String>,
+    #[serde(default)]
+    author: Option<String>,
+    #[serde(default)]
+    published: Option<Date>,
+    #[serde(default)]
+    published_estimated: bool,
+    #[serde(default)]
+    url: Option<Located<String>>,
+    #[serde(default)]
+    language: Option<String>,
+    #[serde(default)]
+    drop_lines: Vec<String>,
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+const META_FIELDS: &[&str] = &[
+    "title",
+    "outlet",
+    "author",
+    "published",
+    "published_estimated",
+    "url",
+    "language",
+    "drop_lines",
+    "notes",
+];
+
+pub const ARTICLES_DIR: &str = "content/articles";
+
+/// The files that make up one article, gathered before any is read.
+#[derive(Default)]
+struct Parts {
+    text: Option<PathBuf>,
+    markdown: Option<PathBuf>,
+    sidecar: Option<PathBuf>,
+}
+
+pub fn load_all(root: &Path, problems: &mut Diagnostics) -> Vec<Article> {
+    let dir = root.join(ARTICLES_DIR);
+    if !dir.exists() {
+        return Vec::new();
+    }
+    let mut by_id: BTreeMap<String, Parts> = BTreeMap::new();
+    // Sorted so that which of two clashing files is reported is the same
+    // on every file system.
+    let walker = WalkDir::new(&dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
+                let (msg, hint) = if e.loop_ancestor().is_some() {
+                    (
+                        "this link points back to a folder that contains it".to_string(),
+                        "remove the symbolic link, or point it elsewhere",
+                    )
+                } else {
+                    (format!("cannot read: {e}"), "check the permissions")
+                };
+                problems.push(Diagnostic::new(display_path(root, &at), msg).with_hint(hint));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path().to_path_buf();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        if name.starts_with('.') {
+            continue;
+        }
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "txt" | "md" | "yaml" | "yml") {
+            continue;
+        }
+        let stem = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        let shown = display_path(root, &path);
+        if !is_safe_id(&stem) {
+            problems.push(
+                Diagnostic::new(&shown, format!("`{stem}` cannot be an article id")).with_hint(
+                    format!("rename the file: its name is the article's id; {ID_HINT}"),
+                ),
+            );
+            continue;
+        }
+        let parts = by_id.entry(stem.clone()).or_default();
+        let slot = match ext {
+            "txt" => &mut parts.text,
+            "md" => &mut parts.markdown,
+            _ => &mut parts.sidecar,
+        };
+        if let Some(first) = slot {
+            problems.push(
+                Diagnostic::new(&shown, format!("article id `{stem}` is used twice")).with_hint(
+                    format!(
+                        "{} has the same name: ids must be unique across all folders",
+                        display_path(root, first).display()
+                    ),
+                ),
+            );
+            continue;
+        }
+        *slot = Some(path);
+    }
+
+    let mut articles = Vec::new();
+    for (id, parts) in by_id {
+        let article = match (parts.text, parts.markdown, parts.sidecar) {
+            (Some(text), None, Some(sidecar)) => load_text_article(root, &id, &text, &sidecar),
+            (None, Some(md), None) => load_markdown_article(root, &id, &md),
+            (Some(text), None, None) => Err(Diagnostic::new(
+                display_path(root, &text),
+                "this text has no metadata",
+            )
+            .with_hint(format!(
+                "create `{id}.yaml` beside it with at least `title: ...`"
+            ))
+            .into()),
+            (None, None, Some(sidecar)) => Err(Diagnostic::new(
+                display_path(root, &sidecar),
+                "this metadata has no article text beside it",
+            )
+            .with_hint(format!(
+                "add `{id}.txt` next to it, or remove the file if the article was deleted"
+            ))
+            .into()),
+            (Some(_), Some(md), _) => Err(Diagnostic::new(
+                display_path(root, &md),
+                format!("article id `{id}` is used twice (`{id}.txt` and `{id}.md`)"),
+            )
+            .with_hint("keep one of the two files")
+            .into()),
+            (None, Some(md), Some(sidecar)) => Err(Diagnostic::new(
+                display_path(root, &sidecar),
+                format!("`{id}.md` has front matter, so this sidecar would be ignored"),
+            )
+            .with_hint(format!(
+                "move its fields into the front matter of {} and delete it",
+                display_path(root, &md).display()
+            ))
+            .into()),
+            (None, None, None) => continue,
+        };
+        match article {
+            Ok(a) => articles.push(a),
+            Err(ds) => problems.extend(ds),
+        }
+    }
+    articles
+}
+
+fn load_text_article(
+    root: &Path,
+    id: &str,
+    text_path: &Path,
+    sidecar: &Path,
+) -> Result<Article, Diagnostics> {
+    let text = read_text(root, text_path);
+    let meta = read_text(root, sidecar)
+        .map_err(Diagnostics::from)
+        .and_then(|src| {
+            let shown = display_path(root, sidecar);
+            parse_meta(&shown, &src, &src, 1)
+        });
+    match (text, meta) {
+        (Ok(body), Ok(meta)) => Ok(Article {
+            id: id.to_string(),
+            path: display_path(root, text_path),
+            meta_path: display_path(root, sidecar),
+            meta,
+            format: ArticleFormat::PlainText,
+            body,
+            body_line: 1,
+        }),
+        (text, meta) => {
+            let mut ds = Diagnostics::default();
+            if let Err(d) = text {
+                ds.push(d);
+            }
+            if let Err(m) = meta {
+                ds.extend(m);
+            }
+            Err(ds)
+        }
+    }
+}
+
+fn load_markdown_article(root: &Path, id: &str, path: &Path) -> Result<Article, Diagnostics> {
+    let shown = display_path(root, path);
+    let source = read_text(root, path)?;
+    let (yaml, yaml_line, body, body_line) = split_front_matter(&shown, &source)?;
+    let meta = parse_meta(&shown, &source, yaml, yaml_line)?;
+    Ok(Article {
+        id: id.to_string(),
+        path: shown.clone(),
+        meta_path: shown,
+        meta,
+        format: ArticleFormat::Markdown,
+        body: body.to_string(),
+        body_line,
+    })
+}
+
+/// Splits `---\nyaml\n---\nbody`, returning the YAML, the line it starts on,
+/// the body and the line the body starts on.
+fn split_front_matter<'a>(
+    shown: &Path,
+    source: &'a str,
+) -> Result<(&'a str, usize, &'a str, usize), Diagnostic> {
+    let mut lines = source.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Err(Diagnostic::new(shown, "the article has no front matter")
+            .at(source, 1, 1)
+            .with_hint(
+                "start the file with a line `---`, then `title: ...` and the other fields, \
+                 then another `---` line before the text",
+            ));
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for (i, line) in lines.enumerate() {
+        if matches!(line.trim_end(), "---" | "...") {
+            let yaml = &source[yaml_start..offset];
+            let body = &source[offset + line.len()..];
+            return Ok((yaml, 2, body, i + 3));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::new(shown, "the front matter is never closed")
+        .at(source, 1, 1)
+        .with_hint("add a line `---` after the last metadata field, before the article text"))
+}
+
+fn parse_meta(
+    shown: &Path,
+    source: &str,
+    yaml: &str,
+    first_line: usize,
+) -> Result<ArticleMeta, Diagnostics> {
+    let file: MetaFile = yaml::parse(shown, source, yaml, first_line, META_FIELDS)?;
+    let mut problems = Diagnostics::default();
+    if file.title.trim().is_empty() {
+        problems.push(
+            Diagnostic::new(shown, "the article's title is empty")
+                .with_hint("give the headline as `title: ...`"),
+        );
+    }
+    if let Some(url) = &file.url
+        && let Err(why) = check_http_url(&url.value)
+    {
+        problems.push(
+            yaml::locate(url, shown, source, first_line, why)
+                .with_hint("give the article's web address, starting with https:// or http://"),
+        );
+    }
+    if file.published_estimated && file.published.is_none() {
+        problems.push(
+            Diagnostic::new(
+                shown,
+                "`published_estimated` is set but there is no `published` date",
+            )
+            .with_hint("add `published: YYYY-MM-DD`, or remove `published_estimated`"),
+        );
+    }
+    problems.into_result(ArticleMeta {
+        title: file.title,
+        outlet: file.outlet,
+        author: file.author,
+        published: file.published,
+        published_estimated: file.published_estimated,
+        url: file.url.map(|u| u.value),
+        language: file.language,
+        drop_lines: file.drop_lines,
+        notes: file.notes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_splits_with_line_numbers() {
+        let src = "---\ntitle: x\n---\nBody line\n";
+        let (yaml, yl, body, bl) = split_front_matter(Path::new("a.md"), src).unwrap();
+        assert_eq!(yaml, "title: x\n");
+        assert_eq!(yl, 2);
+        assert_eq!(body, "Body line\n");
+        assert_eq!(bl, 4);
+    }
+
+    #[test]
+    fn front_matter_with_crlf_splits() {
+        let src = "---\r\ntitle: x\r\n---\r\nBody\r\n";
+        let (yaml, _, body, _) = split_front_matter(Path::new("a.md"), src).unwrap();
+        assert_eq!(yaml, "title: x\r\n");
+        assert_eq!(body, "Body\r\n");
+    }
+
+    #[test]
+    fn unclosed_front_matter_is_an_error() {
+        let d = split_front_matter(Path::new("a.md"), "---\ntitle: x\nBody\n").unwrap_err();
+        assert!(d.message.contains("never closed"));
+        assert_eq!(d.location(), "a.md:1:1");
+    }
+}

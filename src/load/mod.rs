@@ -1,0 +1,489 @@
+//! Stage 1: files on disk into typed content.
+//!
+//! Everything the analyst wrote is read here and only here. Each loader keeps
+//! the source text it parsed so that later stages can point errors at a line.
+
+mod articles;
+mod yaml;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+pub use articles::{Article, ArticleFormat, ArticleMeta};
+pub use yaml::Located;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+
+/// Everything read from a dossier folder, validated, in a deterministic order.
+#[derive(Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub config: Config,
+    /// Sorted by id.
+    pub articles: Vec<Article>,
+    /// Sorted by `order`, then slug.
+    pub topics: Vec<Topic>,
+    /// In the order of `participants.yaml`.
+    pub participants: Vec<Participant>,
+}
+
+pub const CONFIG_FILE: &str = "dossier.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub base_url: Option<Located<String>>,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub as_of: Option<Date>,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// The executive summary, in Markdown.
+    #[serde(default)]
+    pub summary: Option<String>,
+}
+
+const CONFIG_FIELDS: &[&str] = &[
+    "title",
+    "subtitle",
+    "description",
+    "base_url",
+    "language",
+    "as_of",
+    "theme",
+    "summary",
+];
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+#[derive(Debug)]
+pub struct Topic {
+    /// From the file name: `content/topics/<slug>.yaml`.
+    pub slug: String,
+    pub path: PathBuf,
+    pub title: String,
+    pub order: i64,
+    /// The analyst's bottom line, in Markdown.
+    pub summary: Option<String>,
+    pub keywords: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopicFile {
+    title: String,
+    #[serde(default)]
+    order: i64,
+    #[serde(default)]
+    summary: Option<String>,
+    keywords: Vec<Located<String>>,
+}
+
+const TOPIC_FIELDS: &[&str] = &["title", "order", "summary", "keywords"];
+
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub id: String,
+    pub name: String,
+    /// Other spellings and short forms; the name itself is always matched too.
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+    pub affiliation: Option<String>,
+    /// The analyst's note on this participant, in Markdown.
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParticipantEntry {
+    id: Located<String>,
+    name: String,
+    #[serde(default)]
+    aliases: Vec<Located<String>>,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    affiliation: Option<String>,
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+const PARTICIPANT_FIELDS: &[&str] = &["id", "name", "aliases", "role", "affiliation", "notes"];
+
+/// Reads a dossier folder, reporting every problem found rather than the first.
+pub fn load(root: &Path) -> Result<Project, Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let config_path = root.join(CONFIG_FILE);
+    let config = match read_text(root, &config_path) {
+        Ok(source) => {
+            let shown = display_path(root, &config_path);
+            match yaml::parse::<Config>(&shown, &source, &source, 1, CONFIG_FIELDS) {
+                Ok(config) => {
+                    check_config(&config, &shown, &source, &mut problems);
+                    Some(config)
+                }
+                Err(d) => {
+                    problems.push(d);
+                    None
+                }
+            }
+        }
+        Err(d) => {
+            problems.push(d.with_hint(
+                "run dossier in a dossier folder, pass --root DIR, or create one with `dossier init DIR`",
+            ));
+            None
+        }
+    };
+    let articles = articles::load_all(root, &mut problems);
+    let topics = load_topics(root, &mut problems);
+    let participants = load_participants(root, &mut problems);
+    match config {
+        Some(config) if problems.is_empty() => Ok(Project {
+            root: root.to_path_buf(),
+            config,
+            articles,
+            topics,
+            participants,
+        }),
+        _ => Err(problems.sorted()),
+    }
+}
+
+fn check_config(config: &Config, path: &Path, source: &str, problems: &mut Diagnostics) {
+    if let Some(url) = &config.base_url
+        && let Err(why) = check_base_url(&url.value)
+    {
+        problems.push(
+            yaml::locate(url, path, source, 1, why)
+                .with_hint("write an absolute http(s) URL such as https://example.org/briefings/"),
+        );
+    }
+    if !is_safe_id(&config.theme) {
+        problems.push(
+            Diagnostic::new(path, format!("`{}` is not a theme name", config.theme))
+                .with_hint("a theme is a folder name under themes/, such as `default`"),
+        );
+    }
+}
+
+fn check_base_url(url: &str) -> Result<(), String> {
+    check_http_url(url)?;
+    if url.contains(['?', '#']) {
+        return Err("base_url cannot have a query or a fragment".into());
+    }
+    Ok(())
+}
+
+/// The URLs dossier puts in pages must be plain web links: anything else
+/// (`javascript:`, `data:`, relative paths) could run code or break the page.
+pub fn check_http_url(url: &str) -> Result<(), String> {
+    let lower = url.to_ascii_lowercase();
+    let rest = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+        .ok_or_else(|| format!("`{url}` is not an http:// or https:// URL"))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() {
+        return Err(format!("`{url}` has no host name"));
+    }
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '`'))
+    {
+        return Err(format!(
+            "`{url}` contains spaces, quotes or angle brackets, which a URL cannot"
+        ));
+    }
+    Ok(())
+}
+
+/// Ids become folder names in the output, so they are kept to a set of
+/// characters that is safe on every file system and in every URL.
+pub fn is_safe_id(id: &str) -> bool {
+    const RESERVED: &[&str] = &[
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    let mut chars = id.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
+        && id.len() <= 100
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && !RESERVED.contains(&id.to_ascii_lowercase().as_str())
+}
+
+pub const ID_HINT: &str = "use letters, digits, `-` and `_` only, starting with a letter or digit";
+
+fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
+    let shown = display_path(root, path);
+    let bytes = fs::read(path).map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+            std::io::ErrorKind::NotFound => "check the path",
+            _ => "check that the file can be read",
+        };
+        Diagnostic::new(&shown, format!("cannot read the file: {e}")).with_hint(hint)
+    })?;
+    decode(&shown, bytes)
+}
+
+/// UTF-8 with or without a byte-order mark; anything else is refused with the
+/// place of the first bad byte, since guessing an encoding would corrupt quotes.
+fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            let valid = String::from_utf8_lossy(&bytes[..at]).into_owned();
+            let rest = String::from_utf8_lossy(&bytes[at..]).into_owned();
+            let source = format!("{valid}{rest}");
+            Err(Diagnostic::new(shown, "the file is not valid UTF-8 text")
+                .at_offset(&source, at)
+                .with_hint("save the file as UTF-8 (most editors offer this in \"Save as\")"))
+        }
+    }
+}
+
+fn yaml_files(dir: &Path, problems: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return files,
+        Err(e) => {
+            problems.push(Diagnostic::new(
+                display_path(root, dir),
+                format!("cannot list the folder: {e}"),
+            ));
+            return files;
+        }
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_yaml = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml")
+        );
+        let hidden = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        if is_yaml && !hidden {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+fn load_topics(root: &Path, problems: &mut Diagnostics) -> Vec<Topic> {
+    let mut topics: Vec<Topic> = Vec::new();
+    for path in yaml_files(&root.join("content/topics"), problems, root) {
+        let shown = display_path(root, &path);
+        let source = match read_text(root, &path) {
+            Ok(s) => s,
+            Err(d) => {
+                problems.push(d);
+                continue;
+            }
+        };
+        let slug = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if !is_safe_id(&slug) || slug != slug.to_lowercase() {
+            problems.push(
+                Diagnostic::new(&shown, format!("`{slug}` cannot be a topic slug")).with_hint(
+                    format!(
+                        "rename the file: the name becomes the page's URL; {ID_HINT}, in lower case"
+                    ),
+                ),
+            );
+            continue;
+        }
+        if let Some(other) = topics.iter().find(|t| t.slug == slug) {
+            problems.push(
+                Diagnostic::new(&shown, format!("topic `{slug}` is defined twice")).with_hint(
+                    format!("{} defines it too: rename one", other.path.display()),
+                ),
+            );
+            continue;
+        }
+        let file: TopicFile = match yaml::parse(&shown, &source, &source, 1, TOPIC_FIELDS) {
+            Ok(f) => f,
+            Err(d) => {
+                problems.push(d);
+                continue;
+            }
+        };
+        if file.keywords.is_empty() {
+            problems.push(
+                Diagnostic::new(&shown, "the topic has no keywords")
+                    .with_hint("list the phrases that mark a paragraph as being on this topic"),
+            );
+        }
+        let mut keywords = Vec::new();
+        for kw in &file.keywords {
+            if kw.value.trim().is_empty() {
+                problems.push(
+                    yaml::locate(kw, &shown, &source, 1, "empty keyword")
+                        .with_hint("remove the empty entry"),
+                );
+            } else {
+                keywords.push(kw.value.trim().to_string());
+            }
+        }
+        if file.title.trim().is_empty() {
+            problems.push(
+                Diagnostic::new(&shown, "the topic's title is empty")
+                    .with_hint("give the topic a title"),
+            );
+        }
+        topics.push(Topic {
+            slug,
+            path: shown,
+            title: file.title,
+            order: file.order,
+            summary: file.summary,
+            keywords,
+        });
+    }
+    topics.sort_by(|a, b| (a.order, &a.slug).cmp(&(b.order, &b.slug)));
+    topics
+}
+
+pub const PARTICIPANTS_FILE: &str = "content/participants.yaml";
+
+fn load_participants(root: &Path, problems: &mut Diagnostics) -> Vec<Participant> {
+    let path = root.join(PARTICIPANTS_FILE);
+    if !path.exists() {
+        return Vec::new();
+    }
+    let shown = display_path(root, &path);
+    let source = match read_text(root, &path) {
+        Ok(s) => s,
+        Err(d) => {
+            problems.push(d);
+            return Vec::new();
+        }
+    };
+    if source.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    }) {
+        return Vec::new();
+    }
+    let entries: Vec<ParticipantEntry> =
+        match yaml::parse(&shown, &source, &source, 1, PARTICIPANT_FIELDS) {
+            Ok(e) => e,
+            Err(d) => {
+                problems.push(d);
+                return Vec::new();
+            }
+        };
+    let mut participants: Vec<Participant> = Vec::new();
+    for entry in entries {
+        let id = entry.id.value.clone();
+        if !is_safe_id(&id) {
+            problems.push(
+                yaml::locate(
+                    &entry.id,
+                    &shown,
+                    &source,
+                    1,
+                    format!("`{id}` cannot be a participant id"),
+                )
+                .with_hint(ID_HINT),
+            );
+            continue;
+        }
+        if participants.iter().any(|p| p.id == id) {
+            problems.push(
+                yaml::locate(
+                    &entry.id,
+                    &shown,
+                    &source,
+                    1,
+                    format!("participant id `{id}` is used twice"),
+                )
+                .with_hint("ids must be unique: rename one, or merge the two entries"),
+            );
+            continue;
+        }
+        let mut aliases = Vec::new();
+        for alias in &entry.aliases {
+            if alias.value.trim().is_empty() {
+                problems.push(
+                    yaml::locate(alias, &shown, &source, 1, "empty alias")
+                        .with_hint("remove the empty entry"),
+                );
+            } else {
+                aliases.push(alias.value.trim().to_string());
+            }
+        }
+        participants.push(Participant {
+            id,
+            name: entry.name,
+            aliases,
+            role: entry.role,
+            affiliation: entry.affiliation,
+            notes: entry.notes,
+        });
+    }
+    participants
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_that_would_escape_or_collide_are_refused() {
+        for bad in ["", "../x", "a/b", ".hidden", "con", "LPT1", "a b", "é"] {
+            assert!(!is_safe_id(bad), "{bad:?}");
+        }
+        for good in ["000", "security-guarantees", "von_der_leyen", "A1"] {
+            assert!(is_safe_id(good), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn only_web_urls_pass() {
+        assert!(check_http_url("https://www.bbc.com/news/x").is_ok());
+        assert!(check_http_url("HTTP://example.org").is_ok());
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "//example.org",
+            "https://",
+            "https://a b",
+            "ftp://x",
+        ] {
+            assert!(check_http_url(bad).is_err(), "{bad}");
+        }
+    }
+}

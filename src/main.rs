@@ -1,0 +1,120 @@
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use dossier::diagnostic::Diagnostics;
+use dossier::{BuildOptions, build, init, prepare};
+
+/// Build a briefing dossier from news articles and an analyst's YAML.
+#[derive(Parser)]
+#[command(name = "dossier", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or --output).
+    Build {
+        /// The dossier folder, holding dossier.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: ROOT/public).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// The URL the site will be published at; overrides base_url in dossier.yaml.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Load, analyze and render without writing; report every problem.
+    Check {
+        /// The dossier folder, holding dossier.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// Create a small, working example dossier in DIR.
+    Init {
+        /// A new or empty folder.
+        dir: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    match cli.command {
+        Command::Build {
+            root,
+            output,
+            base_url,
+        } => {
+            let options = BuildOptions {
+                root,
+                output,
+                base_url,
+            };
+            match build(&options) {
+                Ok(r) => {
+                    println!(
+                        "Wrote {} pages ({} files) to {}: {} sources, {} topics, {} participants, {} quotes in {} ms",
+                        r.pages,
+                        r.files,
+                        r.output.display(),
+                        r.sources,
+                        r.topics,
+                        r.participants,
+                        r.quotes,
+                        r.elapsed.as_millis()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => fail(
+                    &problems,
+                    color,
+                    "the build failed; the previous output is unchanged",
+                ),
+            }
+        }
+        Command::Check { root } => match prepare(&root, None) {
+            Ok((project, analysis, files)) => {
+                println!(
+                    "No problems: {} sources, {} topics, {} participants, {} quotes; {} pages would be written",
+                    project.articles.len(),
+                    project.topics.len(),
+                    project.participants.len(),
+                    analysis.quotes.len(),
+                    files.iter().filter(|f| f.path.ends_with(".html")).count()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(problems) => fail(&problems, color, "check found problems"),
+        },
+        Command::Init { dir } => match init::init(&dir) {
+            Ok(files) => {
+                println!(
+                    "Created a dossier in {} ({} files).",
+                    dir.display(),
+                    files.len()
+                );
+                println!("Build it with: dossier build --root {}", dir.display());
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(&d.into(), color, "nothing was written"),
+        },
+    }
+}
+
+fn fail(problems: &Diagnostics, color: bool, what: &str) -> ExitCode {
+    for d in &problems.0 {
+        eprintln!("{}\n", d.render(color));
+    }
+    let n = problems.len();
+    eprintln!(
+        "{n} problem{} found: {what}.",
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}

@@ -1,0 +1,102 @@
+//! The analyst's Markdown (summaries, notes) into HTML that cannot run code.
+//!
+//! Raw HTML is shown as text, not passed through: a summary pasted from a web
+//! page must not be able to inject a script into the dossier. Links keep only
+//! web, mail and in-site targets.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+
+pub fn to_html(markdown: &str) -> String {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let events = Parser::new_ext(markdown, options).map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Link {
+            link_type,
+            dest_url: safe_link(dest_url),
+            title,
+            id,
+        }),
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => Event::Start(Tag::Image {
+            link_type,
+            dest_url: safe_link(dest_url),
+            title,
+            id,
+        }),
+        other => other,
+    });
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events);
+    out
+}
+
+fn safe_link(url: CowStr<'_>) -> CowStr<'_> {
+    let lower = url.trim().to_ascii_lowercase();
+    let scheme = lower
+        .split_once(':')
+        .map(|(s, _)| s)
+        .filter(|s| !s.contains(['/', '?', '#']));
+    match scheme {
+        None | Some("http" | "https" | "mailto") => url,
+        Some(_) => CowStr::Borrowed("#"),
+    }
+}
+
+/// The first paragraph as plain text, for cards and meta descriptions.
+pub fn to_plain(markdown: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(pulldown_cmark::TagEnd::Paragraph) if !out.is_empty() => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_html_is_escaped() {
+        let html = to_html("Hi <script>alert(1)</script> <b onclick=x>b</b>\n\n<div>block</div>\n");
+        assert!(!html.contains("<script"), "{html}");
+        assert!(html.contains("&lt;script&gt;"), "{html}");
+        assert!(!html.contains("<b "), "{html}");
+        assert!(html.contains("&lt;div&gt;"), "{html}");
+    }
+
+    #[test]
+    fn dangerous_link_targets_are_neutralised() {
+        let html = to_html(
+            "[a](javascript:alert(1)) [b](data:text/html,x) [c](https://x.org) [d](#p4) [e](../sources/000/)",
+        );
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+        assert!(html.contains(r#"href="https://x.org""#));
+        assert!(html.contains(r##"href="#p4""##));
+        assert!(html.contains(r#"href="../sources/000/""#));
+    }
+
+    #[test]
+    fn plain_takes_the_first_paragraph() {
+        assert_eq!(
+            to_plain("The *bottom* line.\nMore.\n\nSecond."),
+            "The bottom line. More."
+        );
+    }
+}

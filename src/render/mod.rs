@@ -1,0 +1,465 @@
+//! Stage 3: the analysis into pages, through Tera templates.
+//!
+//! Each page gets a context holding only what it shows (never the whole
+//! corpus), built from the shared view model.
+
+pub mod json;
+pub mod markdown;
+pub mod templates;
+pub mod view;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::{Context, ErrorKind, Tera};
+
+use crate::analyze::Analysis;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::load::Project;
+use templates::{Layers, Origin};
+use view::{Counted, Model, SourceGroup, marks};
+
+/// One file of the finished site, by its path relative to the output folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The templates every dossier has; a theme or dossier may add partials.
+const PAGE_TEMPLATES: &[&str] = &[
+    "index.html",
+    "topics.html",
+    "topic.html",
+    "sources.html",
+    "source.html",
+    "participants.html",
+    "participant.html",
+];
+
+pub struct Renderer {
+    tera: Tera,
+    origins: BTreeMap<String, Origin>,
+    sources: BTreeMap<String, String>,
+    assets: Vec<OutputFile>,
+}
+
+impl Renderer {
+    pub fn new(layers: Layers) -> Result<Renderer, Diagnostics> {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        let mut origins = BTreeMap::new();
+        let mut sources = BTreeMap::new();
+        for (name, t) in &layers.templates {
+            origins.insert(name.clone(), t.origin.clone());
+            sources.insert(name.clone(), t.text.clone());
+        }
+        let renderer_sources = sources.clone();
+        tera.add_raw_templates(renderer_sources.iter())
+            .map_err(|e| Diagnostics::from(template_error(&e, &origins, &sources)))?;
+        let mut missing = Diagnostics::default();
+        for name in PAGE_TEMPLATES {
+            if !tera.contains_template(name) {
+                missing.push(Diagnostic::new(
+                    format!("templates/{name}"),
+                    format!("the template `{name}` is missing"),
+                ));
+            }
+        }
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let assets = layers
+            .assets
+            .into_iter()
+            .map(|(path, a)| OutputFile {
+                path,
+                bytes: a.bytes,
+            })
+            .collect();
+        Ok(Renderer {
+            tera,
+            origins,
+            sources,
+            assets,
+        })
+    }
+
+    pub fn render(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        base_url: Option<String>,
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let model = Model::new(project, analysis, base_url);
+        let mut pages = Pages {
+            renderer: self,
+            model: &model,
+            out: Vec::new(),
+            problems: Diagnostics::default(),
+        };
+        pages.index();
+        pages.lists();
+        for t in 0..model.topics.len() {
+            pages.topic(t);
+        }
+        for s in 0..model.sources.len() {
+            pages.source(s);
+        }
+        for p in 0..model.participants.len() {
+            pages.participant(p);
+        }
+        let Pages {
+            mut out, problems, ..
+        } = pages;
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        out.push(OutputFile {
+            path: "dossier.json".into(),
+            bytes: json::export(project, analysis),
+        });
+        out.extend(self.assets.iter().cloned());
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+}
+
+struct Pages<'r, 'm> {
+    renderer: &'r Renderer,
+    model: &'m Model<'m>,
+    out: Vec<OutputFile>,
+    problems: Diagnostics,
+}
+
+#[derive(Serialize)]
+struct Common<'a> {
+    site: &'a view::SiteView,
+    /// From this page back to the site root: "", "../" or "../../".
+    root: &'static str,
+    /// Which part of the navigation is current.
+    section: &'static str,
+    /// This page's path, for canonical URLs.
+    path: String,
+}
+
+impl<'m> Pages<'_, 'm> {
+    fn emit<T: Serialize>(
+        &mut self,
+        template: &str,
+        path: String,
+        section: &'static str,
+        page: &T,
+    ) {
+        let depth = path.matches('/').count();
+        let root = ["", "../", "../../", "../../../"][depth.min(3)];
+        let canonical_path = path.trim_end_matches("index.html").to_string();
+        let common = Common {
+            site: &self.model.site,
+            root,
+            section,
+            path: canonical_path,
+        };
+        let result = Context::from_serialize(&common)
+            .and_then(|mut ctx| {
+                ctx.extend(Context::from_serialize(page)?);
+                Ok(ctx)
+            })
+            .and_then(|ctx| self.renderer.tera.render(template, &ctx));
+        match result {
+            Ok(html) => self.out.push(OutputFile {
+                path,
+                bytes: html.into_bytes(),
+            }),
+            Err(e) => self.problems.push(template_error(
+                &e,
+                &self.renderer.origins,
+                &self.renderer.sources,
+            )),
+        }
+    }
+
+    fn index(&mut self) {
+        let m = self.model;
+        let mut participants: Vec<&view::ParticipantCard> = m.participants.iter().collect();
+        participants.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.name.cmp(&b.name)));
+        #[derive(Serialize)]
+        struct Index<'a> {
+            summary_html: Option<String>,
+            topics: &'a [view::TopicCard],
+            sources: &'a [view::SourceCard],
+            participants: Vec<&'a view::ParticipantCard>,
+            coverage: view::CoverageView<'a>,
+            quotes: usize,
+            paragraphs: usize,
+        }
+        let page = Index {
+            summary_html: m.project.config.summary.as_deref().map(markdown::to_html),
+            topics: &m.topics,
+            sources: &m.sources,
+            participants,
+            coverage: m.coverage(),
+            quotes: m.analysis.quotes.len(),
+            paragraphs: m.sources.iter().map(|s| s.paragraphs).sum(),
+        };
+        self.emit("index.html", "index.html".into(), "home", &page);
+    }
+
+    fn lists(&mut self) {
+        let m = self.model;
+        #[derive(Serialize)]
+        struct List<'a, T: Serialize> {
+            items: &'a [T],
+        }
+        self.emit(
+            "topics.html",
+            "topics/index.html".into(),
+            "topics",
+            &List { items: &m.topics },
+        );
+        self.emit(
+            "sources.html",
+            "sources/index.html".into(),
+            "sources",
+            &List { items: &m.sources },
+        );
+        self.emit(
+            "participants.html",
+            "participants/index.html".into(),
+            "participants",
+            &List {
+                items: &m.participants,
+            },
+        );
+    }
+
+    fn topic(&mut self, t: usize) {
+        let m = self.model;
+        let mut groups = Vec::new();
+        let mut silent = Vec::new();
+        let mut people: BTreeMap<usize, usize> = BTreeMap::new();
+        for (s, text) in m.analysis.sources.iter().enumerate() {
+            let passages: Vec<_> = text
+                .paragraphs
+                .iter()
+                .filter(|p| !p.heading && p.topics().contains(&t))
+                .map(|p| {
+                    for who in p.participants() {
+                        *people.entry(who).or_default() += 1;
+                    }
+                    m.passage(s, p, &marks(&p.topic_hits, |o| o == t, "kw"))
+                })
+                .collect();
+            if passages.is_empty() {
+                silent.push(&m.sources[s]);
+            } else {
+                groups.push(SourceGroup {
+                    source: &m.sources[s],
+                    count: passages.len(),
+                    passages,
+                });
+            }
+        }
+        let quotes: Vec<_> = m
+            .analysis
+            .quotes
+            .iter()
+            .filter(|q| {
+                let p = &m.analysis.sources[q.source].paragraphs[q.paragraph];
+                p.topics().contains(&t)
+            })
+            .map(|q| m.quote(q))
+            .collect();
+        let mut people: Vec<_> = people
+            .into_iter()
+            .map(|(p, count)| Counted {
+                item: &m.participants[p],
+                count,
+            })
+            .collect();
+        people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(&b.item.name)));
+        #[derive(Serialize)]
+        struct TopicPage<'a> {
+            topic: &'a view::TopicCard,
+            groups: Vec<SourceGroup<'a>>,
+            silent: Vec<&'a view::SourceCard>,
+            quotes: Vec<view::QuoteView<'a>>,
+            participants: Vec<Counted<'a, view::ParticipantCard>>,
+        }
+        let topic = &m.topics[t];
+        let page = TopicPage {
+            topic,
+            groups,
+            silent,
+            quotes,
+            participants: people,
+        };
+        self.emit("topic.html", view::topic_href(&topic.slug), "topics", &page);
+    }
+
+    fn source(&mut self, s: usize) {
+        let m = self.model;
+        let text = &m.analysis.sources[s];
+        let quote_marks = |i: usize| -> Vec<(usize, usize, &'static str)> {
+            m.analysis
+                .quotes
+                .iter()
+                .filter(|q| q.source == s && q.paragraph == i)
+                .map(|q| (q.start, q.end, "quote"))
+                .collect()
+        };
+        let paragraphs: Vec<_> = text
+            .paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| m.passage(s, p, &quote_marks(i)))
+            .collect();
+        let quotes: Vec<_> = m
+            .analysis
+            .quotes
+            .iter()
+            .filter(|q| q.source == s)
+            .map(|q| m.quote(q))
+            .collect();
+        let topics: Vec<_> = m
+            .topics
+            .iter()
+            .enumerate()
+            .filter_map(|(t, card)| {
+                let count = m.analysis.coverage[t][s];
+                (count > 0).then_some(Counted { item: card, count })
+            })
+            .collect();
+        let mut people: Vec<_> = m
+            .participants
+            .iter()
+            .enumerate()
+            .filter_map(|(p, card)| {
+                let count = m.analysis.mentions[p][s];
+                (count > 0).then_some(Counted { item: card, count })
+            })
+            .collect();
+        people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(&b.item.name)));
+        #[derive(Serialize)]
+        struct SourcePage<'a> {
+            source: &'a view::SourceCard,
+            paragraphs: Vec<view::Passage<'a>>,
+            quotes: Vec<view::QuoteView<'a>>,
+            topics: Vec<Counted<'a, view::TopicCard>>,
+            participants: Vec<Counted<'a, view::ParticipantCard>>,
+        }
+        let source = &m.sources[s];
+        let page = SourcePage {
+            source,
+            paragraphs,
+            quotes,
+            topics,
+            participants: people,
+        };
+        self.emit(
+            "source.html",
+            view::source_href(&source.id),
+            "sources",
+            &page,
+        );
+    }
+
+    fn participant(&mut self, p: usize) {
+        let m = self.model;
+        let mut groups = Vec::new();
+        let mut topics: BTreeMap<usize, usize> = BTreeMap::new();
+        for (s, text) in m.analysis.sources.iter().enumerate() {
+            let passages: Vec<_> = text
+                .paragraphs
+                .iter()
+                .filter(|para| para.participants().contains(&p))
+                .map(|para| {
+                    if !para.heading {
+                        for t in para.topics() {
+                            *topics.entry(t).or_default() += 1;
+                        }
+                    }
+                    m.passage(s, para, &marks(&para.participant_hits, |o| o == p, "who"))
+                })
+                .collect();
+            if !passages.is_empty() {
+                groups.push(SourceGroup {
+                    source: &m.sources[s],
+                    count: m.analysis.mentions[p][s],
+                    passages,
+                });
+            }
+        }
+        let quotes: Vec<_> = m
+            .analysis
+            .quotes
+            .iter()
+            .filter(|q| q.speaker == Some(p))
+            .map(|q| m.quote(q))
+            .collect();
+        let topics: Vec<_> = topics
+            .into_iter()
+            .map(|(t, count)| Counted {
+                item: &m.topics[t],
+                count,
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct ParticipantPage<'a> {
+            participant: &'a view::ParticipantCard,
+            groups: Vec<SourceGroup<'a>>,
+            quotes: Vec<view::QuoteView<'a>>,
+            topics: Vec<Counted<'a, view::TopicCard>>,
+        }
+        let participant = &m.participants[p];
+        let page = ParticipantPage {
+            participant,
+            groups,
+            quotes,
+            topics,
+        };
+        self.emit(
+            "participant.html",
+            view::participant_href(&participant.id),
+            "participants",
+            &page,
+        );
+    }
+}
+
+/// A Tera error as a diagnostic pointing into the template file.
+fn template_error(
+    e: &tera::Error,
+    origins: &BTreeMap<String, Origin>,
+    sources: &BTreeMap<String, String>,
+) -> Diagnostic {
+    match e.kind() {
+        ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+            let name = report.filename();
+            let path = origins
+                .get(name)
+                .map_or_else(|| format!("templates/{name}").into(), Origin::display);
+            let span = report.span();
+            let mut d = Diagnostic::new(path, format!("template error: {}", report.message()));
+            if let Some(src) = sources.get(name) {
+                d = d.at(src, span.start_line, span.start_col + 1);
+            }
+            let hint = if report.message().contains("not found in context")
+                || report.message().contains("undefined")
+            {
+                "check the variable's name against the page's context, documented in README.md (Templates)"
+            } else {
+                "fix the template syntax at this place; see https://keats.github.io/tera/"
+            };
+            d.with_hint(hint)
+        }
+        ErrorKind::MissingParent { current, parent } => Diagnostic::new(
+            origins
+                .get(current)
+                .map_or_else(|| format!("templates/{current}").into(), Origin::display),
+            format!("template `{current}` extends `{parent}`, which does not exist"),
+        )
+        .with_hint("check the name in `{% extends %}`"),
+        _ => Diagnostic::new("templates", format!("template error: {e}")),
+    }
+}

@@ -1,0 +1,426 @@
+//! The view model: what templates see. Built from the project and its analysis,
+//! plain serialisable structs, with every link relative to the site root (the
+//! template prefixes `root`) so the site works from a subpath or from disk.
+
+use serde::Serialize;
+
+use super::markdown;
+use crate::analyze::{Analysis, Hit, Paragraph};
+use crate::load::{Article, Participant, Project, Topic};
+
+#[derive(Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    pub language: String,
+    pub as_of: Option<String>,
+    pub as_of_iso: Option<String>,
+    pub base_url: Option<String>,
+    pub generator: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SourceCard {
+    pub id: String,
+    pub title: String,
+    /// The outlet, or "Source 000" when it is not known; for badges.
+    pub label: String,
+    pub outlet: Option<String>,
+    pub author: Option<String>,
+    pub published: Option<String>,
+    pub published_iso: Option<String>,
+    pub published_estimated: bool,
+    pub url: Option<String>,
+    pub language: Option<String>,
+    pub notes_html: Option<String>,
+    pub href: String,
+    pub paragraphs: usize,
+    pub words: usize,
+    pub quotes: usize,
+}
+
+#[derive(Serialize, Clone)]
+pub struct TopicCard {
+    pub slug: String,
+    pub title: String,
+    pub summary_html: Option<String>,
+    pub summary_plain: Option<String>,
+    pub keywords: Vec<String>,
+    pub href: String,
+    /// Paragraphs on this topic, over all sources.
+    pub passages: usize,
+    /// Sources with at least one such paragraph.
+    pub sources: usize,
+}
+
+#[derive(Serialize, Clone)]
+pub struct ParticipantCard {
+    pub id: String,
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub role: Option<String>,
+    pub affiliation: Option<String>,
+    pub notes_html: Option<String>,
+    pub href: String,
+    pub mentions: usize,
+    pub sources: usize,
+    pub quotes: usize,
+}
+
+#[derive(Serialize)]
+pub struct Link {
+    pub label: String,
+    pub href: String,
+}
+
+#[derive(Serialize)]
+pub struct Segment<'a> {
+    pub text: &'a str,
+    /// Empty for plain text; otherwise the kind of highlight (`kw`, `who`, `quote`).
+    pub class: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Passage<'a> {
+    pub n: usize,
+    pub anchor: String,
+    pub href: String,
+    pub heading: bool,
+    pub segments: Vec<Segment<'a>>,
+    pub topics: Vec<Link>,
+    pub participants: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct QuoteView<'a> {
+    pub text: &'a str,
+    pub speaker: Option<Link>,
+    pub source: &'a SourceCard,
+    pub n: usize,
+    pub href: String,
+}
+
+#[derive(Serialize)]
+pub struct Counted<'a, T: Serialize> {
+    pub item: &'a T,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct SourceGroup<'a> {
+    pub source: &'a SourceCard,
+    pub count: usize,
+    pub passages: Vec<Passage<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CoverageView<'a> {
+    pub sources: Vec<&'a SourceCard>,
+    pub rows: Vec<CoverageRow<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct CoverageRow<'a> {
+    pub topic: &'a TopicCard,
+    pub cells: Vec<CoverageCell>,
+}
+
+#[derive(Serialize)]
+pub struct CoverageCell {
+    pub count: usize,
+    /// 0 (none) to 4 (the most of any cell), for the heat-map shading.
+    pub level: usize,
+    pub href: String,
+}
+
+/// Everything shared by several pages, computed once.
+pub struct Model<'a> {
+    pub project: &'a Project,
+    pub analysis: &'a Analysis,
+    pub site: SiteView,
+    pub sources: Vec<SourceCard>,
+    pub topics: Vec<TopicCard>,
+    pub participants: Vec<ParticipantCard>,
+}
+
+pub fn source_href(id: &str) -> String {
+    format!("sources/{id}/index.html")
+}
+
+pub fn topic_href(slug: &str) -> String {
+    format!("topics/{slug}/index.html")
+}
+
+pub fn participant_href(id: &str) -> String {
+    format!("participants/{id}/index.html")
+}
+
+pub fn long_date(d: jiff::civil::Date) -> String {
+    d.strftime("%-d %B %Y").to_string()
+}
+
+impl<'a> Model<'a> {
+    pub fn new(project: &'a Project, analysis: &'a Analysis, base_url: Option<String>) -> Self {
+        let config = &project.config;
+        let site = SiteView {
+            title: config.title.clone(),
+            subtitle: config.subtitle.clone(),
+            description: config.description.clone(),
+            language: config.language.clone(),
+            as_of: config.as_of.map(long_date),
+            as_of_iso: config.as_of.map(|d| d.to_string()),
+            base_url,
+            generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
+        };
+        let sources = project
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(s, a)| source_card(a, s, analysis))
+            .collect();
+        let topics = project
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(t, topic)| topic_card(topic, t, analysis))
+            .collect();
+        let participants = project
+            .participants
+            .iter()
+            .enumerate()
+            .map(|(p, part)| participant_card(part, p, analysis))
+            .collect();
+        Model {
+            project,
+            analysis,
+            site,
+            sources,
+            topics,
+            participants,
+        }
+    }
+
+    pub fn coverage(&self) -> CoverageView<'_> {
+        let max = self
+            .analysis
+            .coverage
+            .iter()
+            .flatten()
+            .copied()
+            .max()
+            .unwrap_or(0);
+        let rows = self
+            .topics
+            .iter()
+            .zip(&self.analysis.coverage)
+            .map(|(topic, counts)| CoverageRow {
+                topic,
+                cells: counts
+                    .iter()
+                    .zip(&self.sources)
+                    .map(|(&count, source)| CoverageCell {
+                        count,
+                        level: heat_level(count, max),
+                        href: format!("{}#from-{}", topic.href, source.id),
+                    })
+                    .collect(),
+            })
+            .collect();
+        CoverageView {
+            sources: self.sources.iter().collect(),
+            rows,
+        }
+    }
+
+    /// A paragraph as a passage, highlighting the hits `highlight` selects.
+    pub fn passage(
+        &self,
+        source: usize,
+        para: &'a Paragraph,
+        highlight: &[(usize, usize, &'static str)],
+    ) -> Passage<'a> {
+        Passage {
+            n: para.n,
+            anchor: para.anchor(),
+            href: format!("{}#{}", self.sources[source].href, para.anchor()),
+            heading: para.heading,
+            segments: segments(&para.text, highlight),
+            topics: para
+                .topics()
+                .into_iter()
+                .map(|t| Link {
+                    label: self.topics[t].title.clone(),
+                    href: self.topics[t].href.clone(),
+                })
+                .collect(),
+            participants: para
+                .participants()
+                .into_iter()
+                .map(|p| Link {
+                    label: self.participants[p].name.clone(),
+                    href: self.participants[p].href.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    pub fn quote(&self, q: &crate::analyze::Quote) -> QuoteView<'_> {
+        let para = &self.analysis.sources[q.source].paragraphs[q.paragraph];
+        QuoteView {
+            text: self.analysis.quote_text(q),
+            speaker: q.speaker.map(|p| Link {
+                label: self.participants[p].name.clone(),
+                href: self.participants[p].href.clone(),
+            }),
+            source: &self.sources[q.source],
+            n: para.n,
+            href: format!("{}#{}", self.sources[q.source].href, para.anchor()),
+        }
+    }
+}
+
+fn heat_level(count: usize, max: usize) -> usize {
+    if count == 0 || max == 0 {
+        0
+    } else {
+        (count * 4).div_ceil(max).clamp(1, 4)
+    }
+}
+
+/// Highlight hits of one kind: `pick` keeps the hits to show.
+pub fn marks(
+    hits: &[Hit],
+    pick: impl Fn(usize) -> bool,
+    class: &'static str,
+) -> Vec<(usize, usize, &'static str)> {
+    hits.iter()
+        .filter(|h| pick(h.owner))
+        .map(|h| (h.start, h.end, class))
+        .collect()
+}
+
+/// Splits `text` into plain and highlighted runs. Overlapping ranges are
+/// joined, keeping the first one's class.
+pub fn segments<'t>(text: &'t str, ranges: &[(usize, usize, &'static str)]) -> Vec<Segment<'t>> {
+    let mut ranges: Vec<_> = ranges
+        .iter()
+        .filter(|r| r.0 < r.1 && r.1 <= text.len())
+        .copied()
+        .collect();
+    ranges.sort_by_key(|r| (r.0, std::cmp::Reverse(r.1)));
+    let mut out = Vec::new();
+    let mut at = 0;
+    for (start, end, class) in ranges {
+        if end <= at {
+            continue;
+        }
+        let start = start.max(at);
+        if start > at {
+            out.push(Segment {
+                text: &text[at..start],
+                class: "",
+            });
+        }
+        out.push(Segment {
+            text: &text[start..end],
+            class,
+        });
+        at = end;
+    }
+    if at < text.len() {
+        out.push(Segment {
+            text: &text[at..],
+            class: "",
+        });
+    }
+    out
+}
+
+fn source_card(a: &Article, s: usize, analysis: &Analysis) -> SourceCard {
+    let paras = &analysis.sources[s].paragraphs;
+    SourceCard {
+        id: a.id.clone(),
+        title: a.meta.title.clone(),
+        label: a
+            .meta
+            .outlet
+            .clone()
+            .unwrap_or_else(|| format!("Source {}", a.id)),
+        outlet: a.meta.outlet.clone(),
+        author: a.meta.author.clone(),
+        published: a.meta.published.map(long_date),
+        published_iso: a.meta.published.map(|d| d.to_string()),
+        published_estimated: a.meta.published_estimated,
+        url: a.meta.url.clone(),
+        language: a.meta.language.clone(),
+        notes_html: a.meta.notes.as_deref().map(markdown::to_html),
+        href: source_href(&a.id),
+        paragraphs: paras.iter().filter(|p| !p.heading).count(),
+        words: paras
+            .iter()
+            .map(|p| p.text.split_whitespace().count())
+            .sum(),
+        quotes: analysis.quotes.iter().filter(|q| q.source == s).count(),
+    }
+}
+
+fn topic_card(topic: &Topic, t: usize, analysis: &Analysis) -> TopicCard {
+    let counts: Vec<usize> = analysis.coverage[t].clone();
+    TopicCard {
+        slug: topic.slug.clone(),
+        title: topic.title.clone(),
+        summary_html: topic.summary.as_deref().map(markdown::to_html),
+        summary_plain: topic.summary.as_deref().map(markdown::to_plain),
+        keywords: topic.keywords.clone(),
+        href: topic_href(&topic.slug),
+        passages: counts.iter().sum(),
+        sources: counts.iter().filter(|&&c| c > 0).count(),
+    }
+}
+
+fn participant_card(p: &Participant, i: usize, analysis: &Analysis) -> ParticipantCard {
+    let counts = &analysis.mentions[i];
+    ParticipantCard {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        aliases: p.aliases.clone(),
+        role: p.role.clone(),
+        affiliation: p.affiliation.clone(),
+        notes_html: p.notes.as_deref().map(markdown::to_html),
+        href: participant_href(&p.id),
+        mentions: counts.iter().sum(),
+        sources: counts.iter().filter(|&&c| c > 0).count(),
+        quotes: analysis
+            .quotes
+            .iter()
+            .filter(|q| q.speaker == Some(i))
+            .count(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_cover_the_text_in_order() {
+        let text = "Security guarantees and Article 5.";
+        let segs = segments(text, &[(24, 33, "kw"), (0, 19, "kw"), (9, 19, "kw")]);
+        let joined: String = segs.iter().map(|s| s.text).collect();
+        assert_eq!(joined, text);
+        let marked: Vec<_> = segs
+            .iter()
+            .filter(|s| !s.class.is_empty())
+            .map(|s| s.text)
+            .collect();
+        assert_eq!(marked, vec!["Security guarantees", "Article 5"]);
+    }
+
+    #[test]
+    fn heat_levels_scale_to_the_maximum() {
+        assert_eq!(heat_level(0, 5), 0);
+        assert_eq!(heat_level(1, 8), 1);
+        assert_eq!(heat_level(8, 8), 4);
+    }
+}

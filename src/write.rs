@@ -1,0 +1,175 @@
+//! Stage 4: the finished site onto disk, all or nothing.
+//!
+//! Pages are written into a temporary folder beside the output and swapped in
+//! only once every file is written, so a failed build leaves the previous
+//! dossier as it was. The output folder is owned by dossier (as in Zola and
+//! Hugo): it is replaced whole, and a folder that does not look like an earlier
+//! dossier output is refused rather than deleted.
+
+use std::ffi::OsString;
+use std::fs;
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+use crate::render::OutputFile;
+
+/// A file every dossier output has; its presence marks a folder as ours.
+pub const MARKER: &str = "dossier.json";
+
+pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+    check_output(output)?;
+    let parent = match output.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the folder", e))?;
+    let name = output
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| OsString::from("public"));
+    let staging = sibling(&parent, &name, "tmp");
+    let previous = sibling(&parent, &name, "old");
+    recover(output, &parent, &name);
+    for stale in [&staging, &previous] {
+        if stale.exists() {
+            fs::remove_dir_all(stale).map_err(|e| io_error(stale, "cannot remove", e))?;
+        }
+    }
+
+    let written = write_all(&staging, files);
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    if output.exists() {
+        fs::rename(output, &previous).map_err(|e| {
+            let _ = fs::remove_dir_all(&staging);
+            io_error(output, "cannot move the previous output aside", e)
+        })?;
+    }
+    if let Err(e) = fs::rename(&staging, output) {
+        let _ = fs::rename(&previous, output);
+        let _ = fs::remove_dir_all(&staging);
+        return Err(io_error(output, "cannot move the new output into place", e));
+    }
+    if previous.exists() {
+        // The new site is in place; a leftover old copy is only untidy.
+        let _ = fs::remove_dir_all(&previous);
+    }
+    Ok(())
+}
+
+fn check_output(output: &Path) -> Result<(), Diagnostic> {
+    if output.is_file() {
+        return Err(
+            Diagnostic::new(output, "the output path is a file, not a folder")
+                .with_hint("choose another --output, or move the file away"),
+        );
+    }
+    if output.is_dir() {
+        let mut entries = fs::read_dir(output).map_err(|e| io_error(output, "cannot read", e))?;
+        let empty = entries.next().is_none();
+        if !empty && !output.join(MARKER).is_file() {
+            return Err(Diagnostic::new(
+                output,
+                "the output folder has files that dossier did not write",
+            )
+            .with_hint(
+                "dossier replaces its output folder whole; choose an empty or new --output, \
+                 or move those files away",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A build killed between the two renames leaves the old site aside and no
+/// output: put it back before doing anything else.
+fn recover(output: &Path, parent: &Path, name: &OsString) {
+    let previous = sibling(parent, name, "old");
+    if !output.exists() && previous.join(MARKER).is_file() {
+        let _ = fs::rename(&previous, output);
+    }
+}
+
+fn sibling(parent: &Path, name: &OsString, kind: &str) -> PathBuf {
+    let mut n = OsString::from(".");
+    n.push(name);
+    n.push(format!(".dossier-{kind}"));
+    parent.join(n)
+}
+
+fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+    fs::create_dir_all(staging).map_err(|e| io_error(staging, "cannot create", e))?;
+    for file in files {
+        let rel = Path::new(&file.path);
+        // Paths come from validated ids, but a path that could leave the
+        // output folder must never be written, whatever produced it.
+        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
+        if !safe || file.path.is_empty() {
+            return Err(Diagnostic::new(
+                &file.path,
+                "refusing to write a file outside the output folder",
+            ));
+        }
+        let path = staging.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create", e))?;
+        }
+        let mut f = fs::File::create(&path).map_err(|e| io_error(&path, "cannot create", e))?;
+        f.write_all(&file.bytes)
+            .map_err(|e| io_error(&path, "cannot write", e))?;
+    }
+    Ok(())
+}
+
+fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::new(path, format!("{what}: {e}"))
+        .with_hint("check the permissions and free space of the output location")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn replaces_a_previous_output_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[file(MARKER, "{}"), file("a/index.html", "one")]).unwrap();
+        write_site(&out, &[file(MARKER, "{}"), file("b/index.html", "two")]).unwrap();
+        assert!(!out.join("a").exists());
+        assert_eq!(fs::read_to_string(out.join("b/index.html")).unwrap(), "two");
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folder is left behind");
+    }
+
+    #[test]
+    fn refuses_a_folder_it_did_not_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("site");
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("thesis.docx"), "precious").unwrap();
+        let err = write_site(&out, &[file(MARKER, "{}")]).unwrap_err();
+        assert!(err.message.contains("did not write"));
+        assert!(out.join("thesis.docx").exists());
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let err = write_site(&out, &[file("../evil.html", "x")]).unwrap_err();
+        assert!(err.message.contains("outside"));
+        assert!(!dir.path().join("evil.html").exists());
+        assert!(!out.exists());
+    }
+}
