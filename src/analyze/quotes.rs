@@ -216,9 +216,15 @@ fn sentence_around(
 ) -> (usize, usize) {
     let inside = |i: usize| marks.iter().any(|m| i >= m.0 && i < m.1);
     let ends_sentence = |i: usize, c: char| {
-        matches!(c, '.' | '!' | '?')
-            && !inside(i)
-            && text[i + 1..].chars().next().is_none_or(char::is_whitespace)
+        if !matches!(c, '.' | '!' | '?') {
+            return false;
+        }
+        // The three marks are one byte each, so `i + 1` is a char boundary.
+        let rest = &text[i + 1..];
+        !inside(i)
+            && rest.chars().next().is_none_or(char::is_whitespace)
+            && (c != '.' || !is_abbreviation(&text[..i]))
+            && !rest.trim_start().starts_with(char::is_lowercase)
     };
     let start = text[..open]
         .char_indices()
@@ -230,6 +236,22 @@ fn sentence_around(
         .find(|&(i, c)| ends_sentence(close + i, c))
         .map_or(text.len(), |(i, _)| close + i + 1);
     (start, end)
+}
+
+/// Whether the word ending `before` (just ahead of a full stop) is an
+/// abbreviation such as "U.S", "Mr" or an initial, so the stop ends no sentence.
+fn is_abbreviation(before: &str) -> bool {
+    const TITLES: &[&str] = &[
+        "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gen", "gov", "jr", "sr", "lt", "col", "sgt",
+        "prof", "vs", "no", "approx", "etc", "inc", "ltd", "co",
+    ];
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(' || c == '“')
+        .next()
+        .unwrap_or("");
+    word.contains('.')
+        || (word.chars().count() == 1 && word.chars().all(char::is_uppercase))
+        || TITLES.contains(&word.to_lowercase().as_str())
 }
 
 fn attribute(
@@ -425,5 +447,15 @@ mod tests {
     fn straight_quotes_and_unclosed_quotes() {
         let s = speakers("Trump said \"big progress\" and then “nothing more");
         assert_eq!(s, vec![("big progress".into(), Some("Donald Trump"))]);
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_the_sentence() {
+        let s = speakers(
+            "Von der Leyen welcomed the idea of U.S. guarantees, while stressing that the union stood ready to “do its share.”",
+        );
+        assert_eq!(s[0].1, Some("Ursula von der Leyen"));
+        let s = speakers("During a visit, Trump said the U.S. would be “involved” in it.");
+        assert_eq!(s[0].1, Some("Donald Trump"));
     }
 }

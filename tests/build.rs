@@ -1,0 +1,261 @@
+//! Building fixture dossiers and reading the pages, as a user would.
+
+mod common;
+
+use common::{Fixture, broken_links, site_files};
+
+#[test]
+fn paragraphs_land_under_their_topics_with_phrases_highlighted() {
+    let f = Fixture::new();
+    f.build();
+    let topic = f.page("topics/security/index.html");
+    // "Select Language:" was dropped, so the quote is paragraph 2.
+    assert!(
+        topic.contains(r#"href="../../sources/a1/index.html#p2""#),
+        "{topic}"
+    );
+    assert!(topic.contains(r#"<mark class="kw">security guarantees</mark>"#));
+    assert!(topic.contains(r#"<mark class="kw">Article 5</mark>"#));
+    // Paragraphs without a keyword stay off the topic page.
+    assert!(!topic.contains("arrived in Washington"));
+    let json: serde_json::Value =
+        serde_json::from_str(&f.page("dossier.json")).expect("dossier.json parses");
+    let paras = json["sources"][0]["paragraphs"].as_array().unwrap();
+    assert_eq!(paras[0]["text"], "Zelensky arrived in Washington.");
+    assert_eq!(paras[1]["topics"], serde_json::json!(["security"]));
+    assert_eq!(paras[0]["topics"], serde_json::json!([]));
+    assert_eq!(json["coverage"]["security"]["a1"], 2);
+}
+
+#[test]
+fn participants_are_found_by_any_alias() {
+    let f = Fixture::new();
+    f.build();
+    let stubb = f.page("participants/stubb/index.html");
+    assert!(
+        stubb.contains(r#"Alexander <mark class="who">Stubbs</mark>"#),
+        "{stubb}"
+    );
+    assert!(stubb.contains("1 mention"), "{stubb}");
+    let json: serde_json::Value = serde_json::from_str(&f.page("dossier.json")).unwrap();
+    let paras = json["sources"][0]["paragraphs"].as_array().unwrap();
+    assert_eq!(paras[2]["participants"], serde_json::json!(["stubb"]));
+    assert_eq!(paras[1]["participants"], serde_json::json!(["zelensky"]));
+}
+
+#[test]
+fn quotes_are_attributed_only_when_the_sentence_names_the_speaker() {
+    let f = Fixture::new();
+    f.write(
+        "content/articles/a2.md",
+        "---\ntitle: Second\n---\n“We are ready,” she said.\n\nWitkoff said: “A real consensus.”\n",
+    );
+    f.build();
+    let json: serde_json::Value = serde_json::from_str(&f.page("dossier.json")).unwrap();
+    let quotes: Vec<(String, String, serde_json::Value)> = json["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            (
+                q["source"].as_str().unwrap().to_string(),
+                q["text"].as_str().unwrap().to_string(),
+                q["speaker"].clone(),
+            )
+        })
+        .collect();
+    assert!(quotes.contains(&(
+        "a1".into(),
+        "Putin will not give any security guarantees".into(),
+        "zelensky".into()
+    )));
+    assert!(quotes.contains(&(
+        "a1".into(),
+        "Article 5-like language".into(),
+        "witkoff".into()
+    )));
+    assert!(quotes.contains(&("a2".into(), "We are ready".into(), serde_json::Value::Null)));
+    assert!(quotes.contains(&("a2".into(), "A real consensus.".into(), "witkoff".into())));
+    let page = f.page("participants/witkoff/index.html");
+    assert!(page.contains("A real consensus."));
+    assert!(!page.contains("We are ready"));
+}
+
+#[test]
+fn every_internal_link_resolves() {
+    let f = Fixture::new();
+    f.build();
+    let broken = broken_links(&f.public());
+    assert!(broken.is_empty(), "{broken:#?}");
+}
+
+#[test]
+fn script_in_articles_and_yaml_is_escaped() {
+    let f = Fixture::empty();
+    let evil = "<script>alert(1)</script>";
+    f.write(
+        "dossier.yaml",
+        &format!("title: \"T {evil}\"\nsubtitle: \"<img src=x onerror=alert(2)>\"\nsummary: \"Hi {evil} [x](javascript:alert(3))\"\n"),
+    );
+    f.write(
+        "content/participants.yaml",
+        &format!(
+            "- id: p\n  name: \"Bad {evil}\"\n  aliases: [Bad]\n  role: \"<b onclick=x>r</b>\"\n"
+        ),
+    );
+    f.write(
+        "content/topics/t.yaml",
+        &format!("title: \"Topic {evil}\"\nsummary: \"<iframe src=x></iframe> {evil}\"\nkeywords: [script, Bad]\n"),
+    );
+    f.write(
+        "content/articles/x.txt",
+        &format!("Bad wrote {evil} here.\n“{evil},” Bad said.\n"),
+    );
+    f.write("content/articles/x.yaml", &format!("title: \"A {evil}\"\n"));
+    f.write(
+        "content/articles/y.md",
+        &format!("---\ntitle: Y\n---\nRaw {evil} in markdown.\n\n<div onclick=\"x\">block</div>\n"),
+    );
+    f.build();
+    for (path, bytes) in site_files(&f.public()) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        // Escaped content never contains a raw `<`, so every `<` opens a
+        // tag the templates wrote: none may run code.
+        for tag in html
+            .split('<')
+            .skip(1)
+            .map(|t| t.split('>').next().unwrap())
+        {
+            let lower = tag.to_lowercase();
+            for bad in ["script", "iframe", "img", "object", "embed"] {
+                assert!(!lower.starts_with(bad), "{path}: <{tag}>");
+            }
+            assert!(!lower.contains("javascript:"), "{path}: <{tag}>");
+            assert!(
+                !lower.split_whitespace().any(|a| a.starts_with("on")),
+                "{path}: event handler in <{tag}>"
+            );
+        }
+    }
+    let source = f.page("sources/x/index.html");
+    assert!(
+        source.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || source.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{source}"
+    );
+}
+
+#[test]
+fn a_dossiers_own_template_overrides_the_built_in_one() {
+    let f = Fixture::new();
+    f.write(
+        "templates/partials/source_badge.html",
+        "<span class=\"my-badge\">{{ source.label }}</span>",
+    );
+    f.write("themes/default/static/extra.css", "body { color: red; }");
+    f.build();
+    let topic = f.page("topics/security/index.html");
+    assert!(
+        topic.contains(r#"<span class="my-badge">Test News</span>"#),
+        "{topic}"
+    );
+    assert!(f.public().join("extra.css").is_file());
+    assert!(
+        f.public().join("style.css").is_file(),
+        "built-in theme files remain"
+    );
+}
+
+#[test]
+fn the_build_is_byte_identical_across_runs() {
+    let f = Fixture::new();
+    f.build();
+    let first = site_files(&f.public());
+    f.build();
+    assert_eq!(first, site_files(&f.public()));
+}
+
+#[test]
+fn base_url_gives_canonical_links_and_relative_navigation() {
+    let f = Fixture::new();
+    let out = f.run(&[
+        "build",
+        "--base-url",
+        "https://example.org/briefings/ukraine/",
+    ]);
+    assert!(out.status.success());
+    let page = f.page("topics/security/index.html");
+    assert!(page.contains(r#"<link rel="canonical" href="https://example.org/briefings/ukraine/topics/security/">"#), "{page}");
+    assert!(page.contains(r#"href="../../style.css""#));
+}
+
+#[test]
+fn the_summary_line_reports_pages_sources_topics_and_time() {
+    let f = Fixture::new();
+    let stdout = f.build();
+    assert!(stdout.starts_with("Wrote 9 pages (11 files)"), "{stdout}");
+    assert!(
+        stdout.contains("1 sources, 1 topics, 3 participants"),
+        "{stdout}"
+    );
+    assert!(stdout.trim_end().ends_with(" ms"), "{stdout}");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let f = Fixture::new();
+    let out = f.run(&["check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("No problems"));
+    assert!(!f.public().exists());
+}
+
+#[test]
+fn init_makes_a_dossier_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("new");
+    let out = common::dossier(&["init", target.to_str().unwrap()]);
+    assert!(out.status.success());
+    let out = common::dossier(&["build", "--root", target.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = std::fs::read_to_string(target.join("public/index.html")).unwrap();
+    assert!(index.contains("Example briefing"));
+    assert!(broken_links(&target.join("public")).is_empty());
+    // A second init into the same, now non-empty folder refuses.
+    let again = common::dossier(&["init", target.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(1));
+}
+
+#[test]
+fn byte_order_marks_and_crlf_line_endings_just_work() {
+    let f = Fixture::new();
+    f.write_bytes(
+        "content/articles/a1.yaml",
+        format!("\u{feff}{}", ARTICLE_META_CRLF).as_bytes(),
+    );
+    f.write_bytes(
+        "content/articles/a1.txt",
+        format!("\u{feff}{}", common::ARTICLE_TEXT.replace('\n', "\r\n")).as_bytes(),
+    );
+    f.build();
+    let json: serde_json::Value = serde_json::from_str(&f.page("dossier.json")).unwrap();
+    assert_eq!(json["sources"][0]["title"], "Talks in Washington");
+    assert_eq!(
+        json["sources"][0]["paragraphs"][0]["text"],
+        "Zelensky arrived in Washington."
+    );
+}
+
+const ARTICLE_META_CRLF: &str =
+    "title: Talks in Washington\r\noutlet: Test News\r\ndrop_lines: [\"Select Language:\"]\r\n";
