@@ -53,6 +53,31 @@ fn safe_link(url: CowStr<'_>) -> CowStr<'_> {
     }
 }
 
+/// The bottom line of a summary, for cards: its opening bold run when it
+/// starts with one (the convention of the default dossier), else its first
+/// sentence.
+pub fn lead(markdown: &str) -> String {
+    let mut events =
+        Parser::new(markdown).skip_while(|e| matches!(e, Event::Start(Tag::Paragraph)));
+    if let Some(Event::Start(Tag::Strong)) = events.next() {
+        let mut out = String::new();
+        for event in events {
+            match event {
+                Event::Text(t) | Event::Code(t) => out.push_str(&t),
+                Event::SoftBreak | Event::HardBreak => out.push(' '),
+                Event::End(pulldown_cmark::TagEnd::Strong) => break,
+                _ => {}
+            }
+        }
+        return out.trim().to_string();
+    }
+    let plain = to_plain(markdown);
+    match plain.find(". ") {
+        Some(i) => plain[..=i].to_string(),
+        None => plain,
+    }
+}
+
 /// The first paragraph as plain text, for cards and meta descriptions.
 pub fn to_plain(markdown: &str) -> String {
     let mut out = String::new();
@@ -90,6 +115,12 @@ mod tests {
         assert!(html.contains(r#"href="https://x.org""#));
         assert!(html.contains(r##"href="#p4""##));
         assert!(html.contains(r#"href="../sources/000/""#));
+    }
+
+    #[test]
+    fn lead_is_the_opening_bold_run_or_the_first_sentence() {
+        assert_eq!(lead("**All agree.** But details differ."), "All agree.");
+        assert_eq!(lead("First one. Second one."), "First one.");
     }
 
     #[test]

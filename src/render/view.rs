@@ -46,6 +46,8 @@ pub struct TopicCard {
     pub title: String,
     pub summary_html: Option<String>,
     pub summary_plain: Option<String>,
+    /// The bottom line alone, for cards.
+    pub summary_lead: Option<String>,
     pub keywords: Vec<String>,
     pub href: String,
     /// Paragraphs on this topic, over all sources.
@@ -372,6 +374,7 @@ fn topic_card(topic: &Topic, t: usize, analysis: &Analysis) -> TopicCard {
         title: topic.title.clone(),
         summary_html: topic.summary.as_deref().map(markdown::to_html),
         summary_plain: topic.summary.as_deref().map(markdown::to_plain),
+        summary_lead: topic.summary.as_deref().map(markdown::lead),
         keywords: topic.keywords.clone(),
         href: topic_href(&topic.slug),
         passages: counts.iter().sum(),
