@@ -5,6 +5,8 @@
 //! Matching is case-insensitive, on word boundaries, and treats typographic
 //! quotes and apostrophes as their plain forms ("Russia’s" matches "Russia's").
 
+use std::collections::HashMap;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 /// Who a phrase belongs to.
@@ -80,6 +82,7 @@ impl Matcher {
     pub fn new(topics: &[Vec<String>], participants: &[Vec<String>]) -> Matcher {
         let mut phrases: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<Owner>> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
         let all = topics
             .iter()
             .enumerate()
@@ -95,13 +98,14 @@ impl Matcher {
             if folded.is_empty() {
                 continue;
             }
-            match phrases.iter().position(|p| *p == folded) {
-                Some(k) => {
+            match index.get(&folded) {
+                Some(&k) => {
                     if !owners[k].contains(&owner) {
                         owners[k].push(owner)
                     }
                 }
                 None => {
+                    index.insert(folded.clone(), phrases.len());
                     phrases.push(folded);
                     owners.push(vec![owner]);
                 }
