@@ -9,6 +9,8 @@ pub mod diagnostic;
 pub mod init;
 pub mod load;
 pub mod render;
+#[doc(hidden)]
+pub mod synth;
 pub mod write;
 
 use std::path::{Path, PathBuf};
@@ -46,7 +48,7 @@ pub fn prepare(
     let project = load::load(root)?;
     let base_url = match base_url {
         Some(url) => {
-            load::check_http_url(url).map_err(|why| {
+            load::check_base_url(url).map_err(|why| {
                 Diagnostic::new("--base-url", why)
                     .with_hint("give an absolute URL such as https://example.org/briefings/")
             })?;

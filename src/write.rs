@@ -43,20 +43,47 @@ pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic>
         return Err(e);
     }
     if output.exists() {
-        fs::rename(output, &previous).map_err(|e| {
-            let _ = fs::remove_dir_all(&staging);
-            io_error(output, "cannot move the previous output aside", e)
-        })?;
-    }
-    if let Err(e) = fs::rename(&staging, output) {
-        let _ = fs::rename(&previous, output);
+        swap_in(&staging, output, &previous)?;
+    } else if let Err(e) = fs::rename(&staging, output) {
         let _ = fs::remove_dir_all(&staging);
         return Err(io_error(output, "cannot move the new output into place", e));
     }
-    if previous.exists() {
-        // The new site is in place; a leftover old copy is only untidy.
-        let _ = fs::remove_dir_all(&previous);
+    Ok(())
+}
+
+/// Replaces `output` by `staging` so that, whenever the process is killed,
+/// `output` is either the old site or the new one, complete.
+fn swap_in(staging: &Path, output: &Path, previous: &Path) -> Result<(), Diagnostic> {
+    // Linux swaps two folders in one step; the old site then sits in
+    // `staging` and is deleted at leisure.
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, staging, CWD, output, RenameFlags::EXCHANGE) {
+            Ok(()) => {
+                let _ = fs::remove_dir_all(staging);
+                return Ok(());
+            }
+            // Some file systems cannot exchange: fall back to two renames.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => {
+                let _ = fs::remove_dir_all(staging);
+                return Err(io_error(output, "cannot swap in the new output", e.into()));
+            }
+        }
     }
+    // Two renames: a kill between them leaves the old site in `previous`,
+    // which the next build puts back (see `recover`).
+    fs::rename(output, previous).map_err(|e| {
+        let _ = fs::remove_dir_all(staging);
+        io_error(output, "cannot move the previous output aside", e)
+    })?;
+    if let Err(e) = fs::rename(staging, output) {
+        let _ = fs::rename(previous, output);
+        let _ = fs::remove_dir_all(staging);
+        return Err(io_error(output, "cannot move the new output into place", e));
+    }
+    let _ = fs::remove_dir_all(previous);
     Ok(())
 }
 

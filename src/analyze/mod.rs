@@ -10,7 +10,9 @@ pub mod quotes;
 
 pub use matcher::Hit;
 
-use crate::load::Project;
+use rayon::prelude::*;
+
+use crate::load::{Article, Project};
 use matcher::Matcher;
 
 #[derive(Debug)]
@@ -90,42 +92,32 @@ pub fn analyze(project: &Project) -> Analysis {
         .collect();
     let matcher = Matcher::new(&topic_phrases, &participant_phrases);
 
+    // Articles are independent: analyse them in parallel, then add up in
+    // article order so the result does not depend on the thread count.
+    let per_source: Vec<(SourceText, Vec<Quote>)> = project
+        .articles
+        .par_iter()
+        .enumerate()
+        .map(|(s, article)| analyze_source(s, article, &matcher))
+        .collect();
+
     let mut coverage = vec![vec![0; project.articles.len()]; project.topics.len()];
     let mut mentions = vec![vec![0; project.articles.len()]; project.participants.len()];
     let mut quotes = Vec::new();
-    let mut sources = Vec::with_capacity(project.articles.len());
-
-    for (s, article) in project.articles.iter().enumerate() {
-        let mut paras = Vec::new();
-        for (i, block) in paragraphs::split(article).into_iter().enumerate() {
-            let (topic_hits, participant_hits) = matcher.find(&block.text);
-            let para = Paragraph {
-                n: i + 1,
-                text: block.text,
-                heading: block.heading,
-                topic_hits,
-                participant_hits,
-            };
+    let mut sources = Vec::with_capacity(per_source.len());
+    for (s, (text, source_quotes)) in per_source.into_iter().enumerate() {
+        for para in text.paragraphs.iter().filter(|p| !p.heading) {
             for t in para.topics() {
                 coverage[t][s] += 1;
             }
+        }
+        for para in &text.paragraphs {
             for h in &para.participant_hits {
                 mentions[h.owner][s] += 1;
             }
-            if !para.heading {
-                for q in quotes::extract(&para.text, &para.participant_hits) {
-                    quotes.push(Quote {
-                        source: s,
-                        paragraph: i,
-                        start: q.start,
-                        end: q.end,
-                        speaker: q.speaker,
-                    });
-                }
-            }
-            paras.push(para);
         }
-        sources.push(SourceText { paragraphs: paras });
+        quotes.extend(source_quotes);
+        sources.push(text);
     }
     Analysis {
         sources,
@@ -133,6 +125,34 @@ pub fn analyze(project: &Project) -> Analysis {
         coverage,
         mentions,
     }
+}
+
+fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> (SourceText, Vec<Quote>) {
+    let mut paragraphs = Vec::new();
+    let mut quotes = Vec::new();
+    for (i, block) in paragraphs::split(article).into_iter().enumerate() {
+        let (topic_hits, participant_hits) = matcher.find(&block.text);
+        let para = Paragraph {
+            n: i + 1,
+            text: block.text,
+            heading: block.heading,
+            topic_hits,
+            participant_hits,
+        };
+        if !para.heading {
+            for q in quotes::extract(&para.text, &para.participant_hits) {
+                quotes.push(Quote {
+                    source: s,
+                    paragraph: i,
+                    start: q.start,
+                    end: q.end,
+                    speaker: q.speaker,
+                });
+            }
+        }
+        paragraphs.push(para);
+    }
+    (SourceText { paragraphs }, quotes)
 }
 
 impl Analysis {

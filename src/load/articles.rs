@@ -4,13 +4,12 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::files::{SourceFile, decode};
+use super::yaml::{self, Located};
+use super::{ID_HINT, check_http_url, is_safe_id};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use jiff::civil::Date;
 use serde::Deserialize;
-use walkdir::WalkDir;
-
-use super::yaml::{self, Located};
-use super::{ID_HINT, check_http_url, is_safe_id, read_text};
-use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ArticleFormat {
@@ -82,55 +81,19 @@ const META_FIELDS: &[&str] = &[
     "notes",
 ];
 
-pub const ARTICLES_DIR: &str = "content/articles";
-
-/// The files that make up one article, gathered before any is read.
+/// The files that make up one article, gathered before any is parsed.
 #[derive(Default)]
-struct Parts {
-    text: Option<PathBuf>,
-    markdown: Option<PathBuf>,
-    sidecar: Option<PathBuf>,
+struct Parts<'a> {
+    text: Option<&'a SourceFile>,
+    markdown: Option<&'a SourceFile>,
+    sidecar: Option<&'a SourceFile>,
 }
 
-pub fn load_all(root: &Path, problems: &mut Diagnostics) -> Vec<Article> {
-    let dir = root.join(ARTICLES_DIR);
-    if !dir.exists() {
-        return Vec::new();
-    }
+/// Groups the files under `content/articles/` by id and parses each article.
+pub fn load_all(files: &[&SourceFile], problems: &mut Diagnostics) -> Vec<Article> {
     let mut by_id: BTreeMap<String, Parts> = BTreeMap::new();
-    // Sorted so that which of two clashing files is reported is the same
-    // on every file system.
-    let walker = WalkDir::new(&dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter();
-    for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let at = e.path().map_or_else(|| dir.clone(), Path::to_path_buf);
-                let (msg, hint) = if e.loop_ancestor().is_some() {
-                    (
-                        "this link points back to a folder that contains it".to_string(),
-                        "remove the symbolic link, or point it elsewhere",
-                    )
-                } else {
-                    (format!("cannot read: {e}"), "check the permissions")
-                };
-                problems.push(Diagnostic::new(display_path(root, &at), msg).with_hint(hint));
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path().to_path_buf();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-            continue;
-        };
-        if name.starts_with('.') {
-            continue;
-        }
+    for &file in files {
+        let path = &file.path;
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         if !matches!(ext, "txt" | "md" | "yaml" | "yml") {
             continue;
@@ -140,10 +103,9 @@ pub fn load_all(root: &Path, problems: &mut Diagnostics) -> Vec<Article> {
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_string();
-        let shown = display_path(root, &path);
         if !is_safe_id(&stem) {
             problems.push(
-                Diagnostic::new(&shown, format!("`{stem}` cannot be an article id")).with_hint(
+                Diagnostic::new(path, format!("`{stem}` cannot be an article id")).with_hint(
                     format!("rename the file: its name is the article's id; {ID_HINT}"),
                 ),
             );
@@ -157,33 +119,32 @@ pub fn load_all(root: &Path, problems: &mut Diagnostics) -> Vec<Article> {
         };
         if let Some(first) = slot {
             problems.push(
-                Diagnostic::new(&shown, format!("article id `{stem}` is used twice")).with_hint(
+                Diagnostic::new(path, format!("article id `{stem}` is used twice")).with_hint(
                     format!(
                         "{} has the same name: ids must be unique across all folders",
-                        display_path(root, first).display()
+                        first.path.display()
                     ),
                 ),
             );
             continue;
         }
-        *slot = Some(path);
+        *slot = Some(file);
     }
 
     let mut articles = Vec::new();
     for (id, parts) in by_id {
         let article = match (parts.text, parts.markdown, parts.sidecar) {
-            (Some(text), None, Some(sidecar)) => load_text_article(root, &id, &text, &sidecar),
-            (None, Some(md), None) => load_markdown_article(root, &id, &md),
-            (Some(text), None, None) => Err(Diagnostic::new(
-                display_path(root, &text),
-                "this text has no metadata",
-            )
-            .with_hint(format!(
-                "create `{id}.yaml` beside it with at least `title: ...`"
-            ))
-            .into()),
+            (Some(text), None, Some(sidecar)) => load_text_article(&id, text, sidecar),
+            (None, Some(md), None) => load_markdown_article(&id, md),
+            (Some(text), None, None) => {
+                Err(Diagnostic::new(&text.path, "this text has no metadata")
+                    .with_hint(format!(
+                        "create `{id}.yaml` beside it with at least `title: ...`"
+                    ))
+                    .into())
+            }
             (None, None, Some(sidecar)) => Err(Diagnostic::new(
-                display_path(root, &sidecar),
+                &sidecar.path,
                 "this metadata has no article text beside it",
             )
             .with_hint(format!(
@@ -191,18 +152,18 @@ pub fn load_all(root: &Path, problems: &mut Diagnostics) -> Vec<Article> {
             ))
             .into()),
             (Some(_), Some(md), _) => Err(Diagnostic::new(
-                display_path(root, &md),
+                &md.path,
                 format!("article id `{id}` is used twice (`{id}.txt` and `{id}.md`)"),
             )
             .with_hint("keep one of the two files")
             .into()),
             (None, Some(md), Some(sidecar)) => Err(Diagnostic::new(
-                display_path(root, &sidecar),
+                &sidecar.path,
                 format!("`{id}.md` has front matter, so this sidecar would be ignored"),
             )
             .with_hint(format!(
                 "move its fields into the front matter of {} and delete it",
-                display_path(root, &md).display()
+                md.path.display()
             ))
             .into()),
             (None, None, None) => continue,
@@ -216,31 +177,27 @@ pub fn load_all(root: &Path, problems: &mut Diagnostics) -> Vec<Article> {
 }
 
 fn load_text_article(
-    root: &Path,
     id: &str,
-    text_path: &Path,
-    sidecar: &Path,
+    text: &SourceFile,
+    sidecar: &SourceFile,
 ) -> Result<Article, Diagnostics> {
-    let text = read_text(root, text_path);
-    let meta = read_text(root, sidecar)
+    let body = decode(text);
+    let meta = decode(sidecar)
         .map_err(Diagnostics::from)
-        .and_then(|src| {
-            let shown = display_path(root, sidecar);
-            parse_meta(&shown, &src, &src, 1)
-        });
-    match (text, meta) {
+        .and_then(|src| parse_meta(&sidecar.path, &src, &src, 1));
+    match (body, meta) {
         (Ok(body), Ok(meta)) => Ok(Article {
             id: id.to_string(),
-            path: display_path(root, text_path),
-            meta_path: display_path(root, sidecar),
+            path: text.path.clone(),
+            meta_path: sidecar.path.clone(),
             meta,
             format: ArticleFormat::PlainText,
             body,
             body_line: 1,
         }),
-        (text, meta) => {
+        (body, meta) => {
             let mut ds = Diagnostics::default();
-            if let Err(d) = text {
+            if let Err(d) = body {
                 ds.push(d);
             }
             if let Err(m) = meta {
@@ -251,15 +208,15 @@ fn load_text_article(
     }
 }
 
-fn load_markdown_article(root: &Path, id: &str, path: &Path) -> Result<Article, Diagnostics> {
-    let shown = display_path(root, path);
-    let source = read_text(root, path)?;
-    let (yaml, yaml_line, body, body_line) = split_front_matter(&shown, &source)?;
-    let meta = parse_meta(&shown, &source, yaml, yaml_line)?;
+/// Parses a Markdown article with front matter.
+pub fn load_markdown_article(id: &str, file: &SourceFile) -> Result<Article, Diagnostics> {
+    let source = decode(file)?;
+    let (yaml, yaml_line, body, body_line) = split_front_matter(&file.path, &source)?;
+    let meta = parse_meta(&file.path, &source, yaml, yaml_line)?;
     Ok(Article {
         id: id.to_string(),
-        path: shown.clone(),
-        meta_path: shown,
+        path: file.path.clone(),
+        meta_path: file.path.clone(),
         meta,
         format: ArticleFormat::Markdown,
         body: body.to_string(),

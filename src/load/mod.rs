@@ -4,18 +4,19 @@
 //! the source text it parsed so that later stages can point errors at a line.
 
 mod articles;
+pub mod files;
 mod yaml;
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use serde::Deserialize;
 
 pub use articles::{Article, ArticleFormat, ArticleMeta};
+pub use files::{CONFIG_FILE, PARTICIPANTS_FILE, SourceFile};
 pub use yaml::Located;
 
-use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 
 /// Everything read from a dossier folder, validated, in a deterministic order.
 #[derive(Debug)]
@@ -29,8 +30,6 @@ pub struct Project {
     /// In the order of `participants.yaml`.
     pub participants: Vec<Participant>,
 }
-
-pub const CONFIG_FILE: &str = "dossier.yaml";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -128,32 +127,44 @@ const PARTICIPANT_FIELDS: &[&str] = &["id", "name", "aliases", "role", "affiliat
 
 /// Reads a dossier folder, reporting every problem found rather than the first.
 pub fn load(root: &Path) -> Result<Project, Diagnostics> {
+    let (files, mut problems) = files::read_inputs(root);
+    match parse(root, &files) {
+        Ok(project) if problems.is_empty() => Ok(project),
+        Ok(_) => Err(problems.sorted()),
+        Err(more) => {
+            problems.extend(more);
+            Err(problems.sorted())
+        }
+    }
+}
+
+/// Parses the input files (paths relative to the dossier root) into a
+/// project. No I/O: `root` is only recorded.
+pub fn parse(root: &Path, files: &[SourceFile]) -> Result<Project, Diagnostics> {
     let mut problems = Diagnostics::default();
-    let config_path = root.join(CONFIG_FILE);
-    let config = match read_text(root, &config_path) {
-        Ok(source) => {
-            let shown = display_path(root, &config_path);
-            match yaml::parse::<Config>(&shown, &source, &source, 1, CONFIG_FIELDS) {
-                Ok(config) => {
-                    check_config(&config, &shown, &source, &mut problems);
-                    Some(config)
-                }
-                Err(d) => {
-                    problems.push(d);
-                    None
-                }
-            }
-        }
-        Err(d) => {
-            problems.push(d.with_hint(
-                "run dossier in a dossier folder, pass --root DIR, or create one with `dossier init DIR`",
-            ));
-            None
-        }
+    let under = |dir: &str| {
+        files
+            .iter()
+            .filter(move |f| f.path.starts_with(dir))
+            .collect::<Vec<_>>()
     };
-    let articles = articles::load_all(root, &mut problems);
-    let topics = load_topics(root, &mut problems);
-    let participants = load_participants(root, &mut problems);
+    let config = files
+        .iter()
+        .find(|f| f.path == Path::new(CONFIG_FILE))
+        .and_then(|f| match parse_config(f) {
+            Ok(c) => Some(c),
+            Err(ds) => {
+                problems.extend(ds);
+                None
+            }
+        });
+    let articles = articles::load_all(&under(files::ARTICLES_DIR), &mut problems);
+    let topics = load_topics(&under(files::TOPICS_DIR), &mut problems);
+    let participants = files
+        .iter()
+        .find(|f| f.path == Path::new(PARTICIPANTS_FILE))
+        .map(|f| load_participants(f, &mut problems))
+        .unwrap_or_default();
     match config {
         Some(config) if problems.is_empty() => Ok(Project {
             root: root.to_path_buf(),
@@ -162,8 +173,21 @@ pub fn load(root: &Path) -> Result<Project, Diagnostics> {
             topics,
             participants,
         }),
-        _ => Err(problems.sorted()),
+        _ => {
+            if config.is_none() && problems.is_empty() {
+                problems.push(files::missing_config());
+            }
+            Err(problems.sorted())
+        }
     }
+}
+
+fn parse_config(file: &SourceFile) -> Result<Config, Diagnostics> {
+    let source = files::decode(file)?;
+    let config: Config = yaml::parse(&file.path, &source, &source, 1, CONFIG_FIELDS)?;
+    let mut problems = Diagnostics::default();
+    check_config(&config, &file.path, &source, &mut problems);
+    problems.into_result(config)
 }
 
 fn check_config(config: &Config, path: &Path, source: &str, problems: &mut Diagnostics) {
@@ -172,7 +196,9 @@ fn check_config(config: &Config, path: &Path, source: &str, problems: &mut Diagn
     {
         problems.push(
             yaml::locate(url, path, source, 1, why)
-                .with_hint("write an absolute http(s) URL such as https://example.org/briefings/"),
+                .with_hint(
+                    "write an absolute URL such as https://example.org/briefings/, or a path such as /briefings/",
+                ),
         );
     }
     if !is_safe_id(&config.theme) {
@@ -183,8 +209,19 @@ fn check_config(config: &Config, path: &Path, source: &str, problems: &mut Diagn
     }
 }
 
-fn check_base_url(url: &str) -> Result<(), String> {
-    check_http_url(url)?;
+/// An absolute http(s) URL, or an absolute path such as `/` or `/briefings/`
+/// when the host is not known yet.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    if url.starts_with('/') && !url.starts_with("//") {
+        if url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "\"<>`\\".contains(c))
+        {
+            return Err(format!("`{url}` contains characters a URL path cannot"));
+        }
+    } else {
+        check_http_url(url)?;
+    }
     if url.contains(['?', '#']) {
         return Err("base_url cannot have a query or a fragment".into());
     }
@@ -232,78 +269,19 @@ pub fn is_safe_id(id: &str) -> bool {
 
 pub const ID_HINT: &str = "use letters, digits, `-` and `_` only, starting with a letter or digit";
 
-fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
-    let shown = display_path(root, path);
-    let bytes = fs::read(path).map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-            std::io::ErrorKind::NotFound => "check the path",
-            _ => "check that the file can be read",
-        };
-        Diagnostic::new(&shown, format!("cannot read the file: {e}")).with_hint(hint)
-    })?;
-    decode(&shown, bytes)
-}
-
-/// UTF-8 with or without a byte-order mark; anything else is refused with the
-/// place of the first bad byte, since guessing an encoding would corrupt quotes.
-fn decode(shown: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
-    match String::from_utf8(bytes) {
-        Ok(mut text) => {
-            if text.starts_with('\u{feff}') {
-                text.drain(..3);
-            }
-            Ok(text)
-        }
-        Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let bytes = e.into_bytes();
-            let valid = String::from_utf8_lossy(&bytes[..at]).into_owned();
-            let rest = String::from_utf8_lossy(&bytes[at..]).into_owned();
-            let source = format!("{valid}{rest}");
-            Err(Diagnostic::new(shown, "the file is not valid UTF-8 text")
-                .at_offset(&source, at)
-                .with_hint("save the file as UTF-8 (most editors offer this in \"Save as\")"))
-        }
-    }
-}
-
-fn yaml_files(dir: &Path, problems: &mut Diagnostics, root: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return files,
-        Err(e) => {
-            problems.push(Diagnostic::new(
-                display_path(root, dir),
-                format!("cannot list the folder: {e}"),
-            ));
-            return files;
-        }
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
+fn load_topics(files: &[&SourceFile], problems: &mut Diagnostics) -> Vec<Topic> {
+    let mut topics: Vec<Topic> = Vec::new();
+    for file in files {
+        let path = &file.path;
         let is_yaml = matches!(
             path.extension().and_then(|e| e.to_str()),
             Some("yaml" | "yml")
         );
-        let hidden = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .is_some_and(|n| n.starts_with('.'));
-        if is_yaml && !hidden {
-            files.push(path);
+        if !is_yaml {
+            continue;
         }
-    }
-    files.sort();
-    files
-}
-
-fn load_topics(root: &Path, problems: &mut Diagnostics) -> Vec<Topic> {
-    let mut topics: Vec<Topic> = Vec::new();
-    for path in yaml_files(&root.join("content/topics"), problems, root) {
-        let shown = display_path(root, &path);
-        let source = match read_text(root, &path) {
+        let shown = path.clone();
+        let source = match files::decode(file) {
             Ok(s) => s,
             Err(d) => {
                 problems.push(d);
@@ -376,15 +354,9 @@ fn load_topics(root: &Path, problems: &mut Diagnostics) -> Vec<Topic> {
     topics
 }
 
-pub const PARTICIPANTS_FILE: &str = "content/participants.yaml";
-
-fn load_participants(root: &Path, problems: &mut Diagnostics) -> Vec<Participant> {
-    let path = root.join(PARTICIPANTS_FILE);
-    if !path.exists() {
-        return Vec::new();
-    }
-    let shown = display_path(root, &path);
-    let source = match read_text(root, &path) {
+fn load_participants(file: &SourceFile, problems: &mut Diagnostics) -> Vec<Participant> {
+    let shown = file.path.clone();
+    let source = match files::decode(file) {
         Ok(s) => s,
         Err(d) => {
             problems.push(d);

@@ -10,6 +10,7 @@ pub mod view;
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, ErrorKind, Tera};
 
@@ -92,28 +93,42 @@ impl Renderer {
         base_url: Option<String>,
     ) -> Result<Vec<OutputFile>, Diagnostics> {
         let model = Model::new(project, analysis, base_url);
-        let mut pages = Pages {
+        let pages = Pages {
             renderer: self,
             model: &model,
-            out: Vec::new(),
-            problems: Diagnostics::default(),
         };
-        pages.index();
-        pages.lists();
-        for t in 0..model.topics.len() {
-            pages.topic(t);
+        // Pages are independent: render them in parallel; `collect` keeps
+        // the order, and the list is sorted by path below anyway.
+        let mut results = vec![pages.index()];
+        results.extend(pages.lists());
+        results.extend(
+            (0..model.topics.len())
+                .into_par_iter()
+                .map(|t| pages.topic(t))
+                .collect::<Vec<_>>(),
+        );
+        results.extend(
+            (0..model.sources.len())
+                .into_par_iter()
+                .map(|s| pages.source(s))
+                .collect::<Vec<_>>(),
+        );
+        results.extend(
+            (0..model.participants.len())
+                .into_par_iter()
+                .map(|p| pages.participant(p))
+                .collect::<Vec<_>>(),
+        );
+        let mut out = Vec::with_capacity(results.len() + self.assets.len() + 1);
+        let mut problems = Diagnostics::default();
+        for r in results {
+            match r {
+                Ok(file) => out.push(file),
+                Err(d) => problems.push(d),
+            }
         }
-        for s in 0..model.sources.len() {
-            pages.source(s);
-        }
-        for p in 0..model.participants.len() {
-            pages.participant(p);
-        }
-        let Pages {
-            mut out, problems, ..
-        } = pages;
         if !problems.is_empty() {
-            return Err(problems);
+            return Err(problems.sorted());
         }
         out.push(OutputFile {
             path: "dossier.json".into(),
@@ -128,9 +143,9 @@ impl Renderer {
 struct Pages<'r, 'm> {
     renderer: &'r Renderer,
     model: &'m Model<'m>,
-    out: Vec<OutputFile>,
-    problems: Diagnostics,
 }
+
+type Page = Result<OutputFile, Diagnostic>;
 
 #[derive(Serialize)]
 struct Common<'a> {
@@ -145,12 +160,12 @@ struct Common<'a> {
 
 impl<'m> Pages<'_, 'm> {
     fn emit<T: Serialize>(
-        &mut self,
+        &self,
         template: &str,
         path: String,
         section: &'static str,
         page: &T,
-    ) {
+    ) -> Page {
         let depth = path.matches('/').count();
         let root = ["", "../", "../../", "../../../"][depth.min(3)];
         let canonical_path = path.trim_end_matches("index.html").to_string();
@@ -160,26 +175,20 @@ impl<'m> Pages<'_, 'm> {
             section,
             path: canonical_path,
         };
-        let result = Context::from_serialize(&common)
+        Context::from_serialize(&common)
             .and_then(|mut ctx| {
                 ctx.extend(Context::from_serialize(page)?);
                 Ok(ctx)
             })
-            .and_then(|ctx| self.renderer.tera.render(template, &ctx));
-        match result {
-            Ok(html) => self.out.push(OutputFile {
+            .and_then(|ctx| self.renderer.tera.render(template, &ctx))
+            .map(|html| OutputFile {
                 path,
                 bytes: html.into_bytes(),
-            }),
-            Err(e) => self.problems.push(template_error(
-                &e,
-                &self.renderer.origins,
-                &self.renderer.sources,
-            )),
-        }
+            })
+            .map_err(|e| template_error(&e, &self.renderer.origins, &self.renderer.sources))
     }
 
-    fn index(&mut self) {
+    fn index(&self) -> Page {
         let m = self.model;
         let mut participants: Vec<&view::ParticipantCard> = m.participants.iter().collect();
         participants.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.name.cmp(&b.name)));
@@ -202,38 +211,40 @@ impl<'m> Pages<'_, 'm> {
             quotes: m.analysis.quotes.len(),
             paragraphs: m.sources.iter().map(|s| s.paragraphs).sum(),
         };
-        self.emit("index.html", "index.html".into(), "home", &page);
+        self.emit("index.html", "index.html".into(), "home", &page)
     }
 
-    fn lists(&mut self) {
+    fn lists(&self) -> Vec<Page> {
         let m = self.model;
         #[derive(Serialize)]
         struct List<'a, T: Serialize> {
             items: &'a [T],
         }
-        self.emit(
-            "topics.html",
-            "topics/index.html".into(),
-            "topics",
-            &List { items: &m.topics },
-        );
-        self.emit(
-            "sources.html",
-            "sources/index.html".into(),
-            "sources",
-            &List { items: &m.sources },
-        );
-        self.emit(
-            "participants.html",
-            "participants/index.html".into(),
-            "participants",
-            &List {
-                items: &m.participants,
-            },
-        );
+        vec![
+            self.emit(
+                "topics.html",
+                "topics/index.html".into(),
+                "topics",
+                &List { items: &m.topics },
+            ),
+            self.emit(
+                "sources.html",
+                "sources/index.html".into(),
+                "sources",
+                &List { items: &m.sources },
+            ),
+            self.emit(
+                "participants.html",
+                "participants/index.html".into(),
+                "participants",
+                &List {
+                    items: &m.participants,
+                },
+            ),
+        ]
     }
 
-    fn topic(&mut self, t: usize) {
+    fn topic(&self, t: usize) -> Page {
         let m = self.model;
         let mut groups = Vec::new();
         let mut silent = Vec::new();
@@ -294,10 +305,10 @@ impl<'m> Pages<'_, 'm> {
             quotes,
             participants: people,
         };
-        self.emit("topic.html", view::topic_href(&topic.slug), "topics", &page);
+        self.emit("topic.html", view::topic_href(&topic.slug), "topics", &page)
     }
 
-    fn source(&mut self, s: usize) {
+    fn source(&self, s: usize) -> Page {
         let m = self.model;
         let text = &m.analysis.sources[s];
         let quote_marks = |i: usize| -> Vec<(usize, usize, &'static str)> {
@@ -361,10 +372,10 @@ impl<'m> Pages<'_, 'm> {
             view::source_href(&source.id),
             "sources",
             &page,
-        );
+        )
     }
 
-    fn participant(&mut self, p: usize) {
+    fn participant(&self, p: usize) -> Page {
         let m = self.model;
         let mut groups = Vec::new();
         let mut topics: BTreeMap<usize, usize> = BTreeMap::new();
@@ -423,7 +434,7 @@ impl<'m> Pages<'_, 'm> {
             view::participant_href(&participant.id),
             "participants",
             &page,
-        );
+        )
     }
 }
 
