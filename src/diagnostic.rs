@@ -46,9 +46,11 @@ impl Diagnostic {
             line,
             column: column.max(1),
         });
+        // An empty file still has a line 1, shown empty.
         self.source_line = source
             .lines()
             .nth(line - 1)
+            .or((line == 1).then_some(""))
             .map(|l| l.trim_end_matches('\r').to_string());
         self
     }

@@ -56,7 +56,7 @@ pub fn prepare(
         }
         None => project.config.base_url.as_ref().map(|u| u.value.clone()),
     };
-    let layers = render::templates::gather(root, &project.config.theme)?;
+    let layers = render::templates::gather(root, &project)?;
     let renderer = render::Renderer::new(layers)?;
     let analysis = analyze::analyze(&project);
     let files = renderer.render(&project, &analysis, base_url)?;

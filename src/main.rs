@@ -2,6 +2,9 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::fmt::Arguments;
+use std::io::Write;
+
 use clap::{Parser, Subcommand};
 
 use dossier::diagnostic::Diagnostics;
@@ -43,7 +46,19 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // Usage errors exit with 1 like every other failure; --help and
+    // --version print to stdout and succeed.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     match cli.command {
         Command::Build {
@@ -58,7 +73,7 @@ fn main() -> ExitCode {
             };
             match build(&options) {
                 Ok(r) => {
-                    println!(
+                    say(format_args!(
                         "Wrote {} pages ({} files) to {}: {} sources, {} topics, {} participants, {} quotes in {} ms",
                         r.pages,
                         r.files,
@@ -68,7 +83,7 @@ fn main() -> ExitCode {
                         r.participants,
                         r.quotes,
                         r.elapsed.as_millis()
-                    );
+                    ));
                     ExitCode::SUCCESS
                 }
                 Err(problems) => fail(
@@ -80,26 +95,29 @@ fn main() -> ExitCode {
         }
         Command::Check { root } => match prepare(&root, None) {
             Ok((project, analysis, files)) => {
-                println!(
+                say(format_args!(
                     "No problems: {} sources, {} topics, {} participants, {} quotes; {} pages would be written",
                     project.articles.len(),
                     project.topics.len(),
                     project.participants.len(),
                     analysis.quotes.len(),
                     files.iter().filter(|f| f.path.ends_with(".html")).count()
-                );
+                ));
                 ExitCode::SUCCESS
             }
             Err(problems) => fail(&problems, color, "check found problems"),
         },
         Command::Init { dir } => match init::init(&dir) {
             Ok(files) => {
-                println!(
+                say(format_args!(
                     "Created a dossier in {} ({} files).",
                     dir.display(),
                     files.len()
-                );
-                println!("Build it with: dossier build --root {}", dir.display());
+                ));
+                say(format_args!(
+                    "Build it with: dossier build --root {}",
+                    dir.display()
+                ));
                 ExitCode::SUCCESS
             }
             Err(d) => fail(&d.into(), color, "nothing was written"),
@@ -109,12 +127,29 @@ fn main() -> ExitCode {
 
 fn fail(problems: &Diagnostics, color: bool, what: &str) -> ExitCode {
     for d in &problems.0 {
-        eprintln!("{}\n", d.render(color));
+        esay(format_args!("{}\n", d.render(color)));
     }
     let n = problems.len();
-    eprintln!(
+    esay(format_args!(
         "{n} problem{} found: {what}.",
         if n == 1 { "" } else { "s" }
-    );
+    ));
     ExitCode::FAILURE
+}
+
+/// Prints a result line. A closed or full stdout must not turn a finished
+/// build into a panic: the work is done, so the error is only reported.
+fn say(line: Arguments) {
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "(could not print the result: stdout is closed or full)"
+        );
+    }
+}
+
+/// Prints to stderr; if even that fails there is nobody left to tell.
+fn esay(line: Arguments) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }

@@ -75,6 +75,13 @@ impl Folded {
     pub fn original(&self, folded_offset: usize) -> usize {
         self.origin[folded_offset]
     }
+
+    /// True when `offset` falls inside the several characters one original
+    /// character folded into ("İ" lowercases to "i" and a combining dot): a
+    /// match may not start or end there, or it would cover half a letter.
+    fn splits_a_char(&self, offset: usize) -> bool {
+        offset > 0 && offset < self.text.len() && self.origin[offset] == self.origin[offset - 1]
+    }
 }
 
 impl Matcher {
@@ -132,7 +139,10 @@ impl Matcher {
         let folded = fold(text);
         let hay = folded.text.as_str();
         for m in automaton.find_overlapping_iter(hay) {
-            if !at_word_boundary(hay, m.start(), m.end()) {
+            if !at_word_boundary(hay, m.start(), m.end())
+                || folded.splits_a_char(m.start())
+                || folded.splits_a_char(m.end())
+            {
                 continue;
             }
             let start = folded.original(m.start());
@@ -152,7 +162,7 @@ impl Matcher {
                 }
             }
         }
-        (merge(topics), merge(participants))
+        (merge(topics), longest(merge(participants)))
     }
 }
 
@@ -176,6 +186,22 @@ fn merge(mut hits: Vec<Hit>) -> Vec<Hit> {
     }
     merged.sort();
     merged
+}
+
+/// Of two people whose names overlap, the longer name wins: in "Brigitte
+/// Macron said", "Macron" alone (another participant's alias) is no mention.
+fn longest(hits: Vec<Hit>) -> Vec<Hit> {
+    hits.iter()
+        .filter(|h| {
+            !hits.iter().any(|o| {
+                o.owner != h.owner
+                    && o.start <= h.start
+                    && h.end <= o.end
+                    && (o.end - o.start) > (h.end - h.start)
+            })
+        })
+        .copied()
+        .collect()
 }
 
 #[cfg(test)]
@@ -238,6 +264,21 @@ mod tests {
         assert_eq!(p.len(), 1);
         assert_eq!((p[0].start, p[0].end), (0, 12));
         assert_eq!(t.iter().map(|h| h.owner).collect::<Vec<_>>(), vec![0, 1]);
+    }
+
+    #[test]
+    fn a_longer_name_of_another_person_wins() {
+        let matcher = m(&[], &[&["Emmanuel Macron", "Macron"], &["Brigitte Macron"]]);
+        let (_, p) = matcher.find("Brigitte Macron said so; Macron agreed.");
+        let owners: Vec<usize> = p.iter().map(|h| h.owner).collect();
+        assert_eq!(owners, vec![1, 0]);
+    }
+
+    #[test]
+    fn matches_never_cover_half_a_folded_letter() {
+        let matcher = m(&[], &[&["Ali"]]);
+        assert!(matcher.find("ALİ said").1.is_empty());
+        assert_eq!(matcher.find("ALI said").1.len(), 1);
     }
 
     #[test]

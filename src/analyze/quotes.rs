@@ -174,36 +174,37 @@ pub fn extract(text: &str, people: &[Hit]) -> Vec<QuoteSpan> {
 }
 
 /// Outermost quotations as (open, close, inner start, inner end): `open..close`
-/// covers the marks, `inner` what is between them. Curly quotes nest; straight
-/// ones pair up in order. An unclosed quote is ignored.
+/// covers the marks, `inner` what is between them. Curly quotes pair by
+/// nesting, straight ones in order; an unclosed mark pairs with nothing, and a
+/// quotation inside another is part of it, not a quote of its own.
 fn quote_marks(text: &str) -> Vec<(usize, usize, usize, usize)> {
     let mut spans = Vec::new();
-    let mut depth = 0usize;
-    let mut curly_open = 0;
+    let mut open_curly: Vec<usize> = Vec::new();
     let mut straight_open: Option<usize> = None;
     for (i, c) in text.char_indices() {
         match c {
-            '“' => {
-                if depth == 0 {
-                    curly_open = i;
-                }
-                depth += 1;
-            }
-            '”' if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    spans.push((curly_open, i + c.len_utf8(), curly_open + '“'.len_utf8(), i));
+            '“' => open_curly.push(i),
+            '”' => {
+                if let Some(open) = open_curly.pop() {
+                    spans.push((open, i + c.len_utf8(), open + '“'.len_utf8(), i));
                 }
             }
-            '"' if depth == 0 => match straight_open.take() {
+            '"' => match straight_open.take() {
                 Some(open) => spans.push((open, i + 1, open + 1, i)),
                 None => straight_open = Some(i),
             },
             _ => {}
         }
     }
-    spans.sort();
-    spans
+    spans.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
+    let mut outer: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for span in spans {
+        match outer.last() {
+            Some(last) if span.0 < last.1 => {} // inside (or crossing) the previous one
+            _ => outer.push(span),
+        }
+    }
+    outer
 }
 
 /// The sentence containing the quote `open..close`, ignoring full stops that
@@ -441,6 +442,16 @@ mod tests {
             "Zelensky has repeatedly rejected ceding territory, and on Sunday insisted that Moscow showed “no sign” of being willing to meet him and Trump.",
         );
         assert_eq!(s[0].1, Some("Zelensky"));
+    }
+
+    #[test]
+    fn nested_quotes_count_once_and_an_unclosed_mark_hides_nothing() {
+        let s = speakers("He said \"outer “inner” words\" today.");
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].0, "outer “inner” words");
+        let s = speakers("“unclosed and then “a real one” here.");
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].0, "a real one");
     }
 
     #[test]

@@ -50,7 +50,7 @@ pub struct ArticleMeta {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MetaFile {
-    title: String,
+    title: Located<String>,
     #[serde(default)]
     outlet: Option<String>,
     #[serde(default)]
@@ -58,7 +58,7 @@ struct MetaFile {
     #[serde(default)]
     published: Option<Date>,
     #[serde(default)]
-    published_estimated: bool,
+    published_estimated: Option<Located<bool>>,
     #[serde(default)]
     url: Option<Located<String>>,
     #[serde(default)]
@@ -111,7 +111,9 @@ pub fn load_all(files: &[&SourceFile], problems: &mut Diagnostics) -> Vec<Articl
             );
             continue;
         }
-        let parts = by_id.entry(stem.clone()).or_default();
+        // Keyed in lower case: `A1.txt` and `a1.md` would share a folder on
+        // case-insensitive file systems.
+        let parts = by_id.entry(stem.to_ascii_lowercase()).or_default();
         let slot = match ext {
             "txt" => &mut parts.text,
             "md" => &mut parts.markdown,
@@ -263,10 +265,16 @@ fn parse_meta(
 ) -> Result<ArticleMeta, Diagnostics> {
     let file: MetaFile = yaml::parse(shown, source, yaml, first_line, META_FIELDS)?;
     let mut problems = Diagnostics::default();
-    if file.title.trim().is_empty() {
+    if file.title.value.trim().is_empty() {
         problems.push(
-            Diagnostic::new(shown, "the article's title is empty")
-                .with_hint("give the headline as `title: ...`"),
+            yaml::locate(
+                &file.title,
+                shown,
+                source,
+                first_line,
+                "the article's title is empty",
+            )
+            .with_hint("give the headline as `title: ...`"),
         );
     }
     if let Some(url) = &file.url
@@ -277,21 +285,28 @@ fn parse_meta(
                 .with_hint("give the article's web address, starting with https:// or http://"),
         );
     }
-    if file.published_estimated && file.published.is_none() {
+    let estimated = file.published_estimated.as_ref().is_some_and(|e| e.value);
+    if let Some(flag) = &file.published_estimated
+        && flag.value
+        && file.published.is_none()
+    {
         problems.push(
-            Diagnostic::new(
+            yaml::locate(
+                flag,
                 shown,
+                source,
+                first_line,
                 "`published_estimated` is set but there is no `published` date",
             )
             .with_hint("add `published: YYYY-MM-DD`, or remove `published_estimated`"),
         );
     }
     problems.into_result(ArticleMeta {
-        title: file.title,
+        title: file.title.value,
         outlet: file.outlet,
         author: file.author,
         published: file.published,
-        published_estimated: file.published_estimated,
+        published_estimated: estimated,
         url: file.url.map(|u| u.value),
         language: file.language,
         drop_lines: file.drop_lines,

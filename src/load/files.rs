@@ -2,6 +2,7 @@
 //! files and read their bytes. Everything after works on memory, so it can be
 //! fuzzed and tested without a file system.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,20 @@ use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
 pub struct SourceFile {
     pub path: PathBuf,
     pub bytes: Vec<u8>,
+    /// Why the file could not be read, if it could not. The file still
+    /// takes its place (a sidecar is not an orphan because its text is
+    /// unreadable); the problem is reported when the file is decoded.
+    pub unreadable: Option<Diagnostic>,
+}
+
+impl SourceFile {
+    pub fn new(path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) -> Self {
+        SourceFile {
+            path: path.into(),
+            bytes: bytes.into(),
+            unreadable: None,
+        }
+    }
 }
 
 /// Larger files are refused before they are read: a news article is rarely
@@ -28,68 +43,109 @@ pub const ARTICLES_DIR: &str = "content/articles";
 /// Reads `dossier.yaml`, `content/participants.yaml`, `content/topics/*.yaml`
 /// and every file under `content/articles/`, in a sorted order.
 pub fn read_inputs(root: &Path) -> (Vec<SourceFile>, Diagnostics) {
-    let mut files = Vec::new();
-    let mut problems = Diagnostics::default();
+    let mut reader = Reader {
+        root,
+        files: Vec::new(),
+        problems: Diagnostics::default(),
+        seen: HashSet::new(),
+    };
     let config = root.join(CONFIG_FILE);
     if config.exists() {
-        read_into(root, &config, &mut files, &mut problems);
+        reader.read(&config);
     } else {
-        problems.push(missing_config());
+        reader.problems.push(missing_config());
     }
     let participants = root.join(PARTICIPANTS_FILE);
     if participants.exists() {
-        read_into(root, &participants, &mut files, &mut problems);
+        reader.read(&participants);
     }
-    for dir in [TOPICS_DIR, ARTICLES_DIR] {
-        let depth = if dir == TOPICS_DIR { 1 } else { usize::MAX };
-        let walker = WalkDir::new(root.join(dir))
+    reader.walk(TOPICS_DIR, 1, &["yaml", "yml"]);
+    reader.walk(ARTICLES_DIR, usize::MAX, &["txt", "md", "yaml", "yml"]);
+    (reader.files, reader.problems)
+}
+
+struct Reader<'a> {
+    root: &'a Path,
+    files: Vec<SourceFile>,
+    problems: Diagnostics,
+    /// Canonical paths already read: a folder linked back into `content/`
+    /// must not make the same file count twice.
+    seen: HashSet<PathBuf>,
+}
+
+impl Reader<'_> {
+    fn walk(&mut self, dir: &str, depth: usize, extensions: &[&str]) {
+        let walker = WalkDir::new(self.root.join(dir))
             .max_depth(depth)
             .follow_links(true)
             .sort_by_file_name();
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
-                    let hidden = e.file_name().to_str().is_some_and(|n| n.starts_with('.'));
-                    if !hidden {
-                        read_into(root, e.path(), &mut files, &mut problems);
+                    let name = e.file_name().to_string_lossy();
+                    let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("");
+                    if !name.starts_with('.') && extensions.contains(&ext) {
+                        self.read(e.path());
                     }
                 }
                 Ok(_) => {}
                 Err(e)
-                    if e.io_error().map(|io| io.kind()) == Some(std::io::ErrorKind::NotFound)
-                        && e.depth() == 0 => {}
+                    if e.depth() == 0
+                        && e.io_error().map(|io| io.kind())
+                            == Some(std::io::ErrorKind::NotFound) => {}
                 Err(e) => {
-                    let at = e.path().map_or_else(|| root.join(dir), Path::to_path_buf);
-                    let shown = display_path(root, &at);
-                    problems.push(if e.loop_ancestor().is_some() {
+                    let at = e
+                        .path()
+                        .map_or_else(|| self.root.join(dir), Path::to_path_buf);
+                    let shown = display_path(self.root, &at);
+                    let is_link_to_nothing = e.depth() > 0
+                        && e.io_error().map(|io| io.kind()) == Some(std::io::ErrorKind::NotFound);
+                    let d = if e.loop_ancestor().is_some() {
                         Diagnostic::new(shown, "this link points back to a folder that contains it")
                             .with_hint("remove the symbolic link, or point it elsewhere")
+                    } else if is_link_to_nothing {
+                        Diagnostic::new(
+                            shown.clone(),
+                            "cannot read the file: it is a link to nothing",
+                        )
+                        .with_hint("fix or remove the symbolic link")
                     } else {
                         Diagnostic::new(shown, format!("cannot read: {}", plain_io(&e))).with_hint(
                             "check that it exists and that its permissions allow reading",
                         )
-                    });
+                    };
+                    // Keep the file's place so its sidecar is not reported
+                    // as an orphan; the problem is reported when decoding.
+                    match e.path() {
+                        Some(p) if is_link_to_nothing => self.files.push(SourceFile {
+                            path: display_path(self.root, p),
+                            bytes: Vec::new(),
+                            unreadable: Some(d),
+                        }),
+                        _ => self.problems.push(d),
+                    }
                 }
             }
         }
     }
-    (files, problems)
-}
 
-pub fn missing_config() -> Diagnostic {
-    Diagnostic::new(CONFIG_FILE, "no dossier.yaml here").with_hint(
-        "run dossier in a dossier folder, pass --root DIR, or create one with `dossier init DIR`",
-    )
-}
-
-fn read_into(root: &Path, path: &Path, files: &mut Vec<SourceFile>, problems: &mut Diagnostics) {
-    let shown = display_path(root, path);
-    let size = fs::metadata(path).map(|m| m.len());
-    if let Ok(size) = size
-        && size > MAX_FILE_BYTES
-    {
-        problems.push(
-            Diagnostic::new(
+    fn read(&mut self, path: &Path) {
+        if let Ok(canonical) = fs::canonicalize(path)
+            && !self.seen.insert(canonical)
+        {
+            return;
+        }
+        let shown = display_path(self.root, path);
+        let unreadable = |d: Diagnostic| SourceFile {
+            path: shown.clone(),
+            bytes: Vec::new(),
+            unreadable: Some(d),
+        };
+        let size = fs::metadata(path).map(|m| m.len());
+        if let Ok(size) = size
+            && size > MAX_FILE_BYTES
+        {
+            let d = Diagnostic::new(
                 &shown,
                 format!(
                     "the file is {:.1} MB; dossier reads files of up to {} MB",
@@ -97,24 +153,34 @@ fn read_into(root: &Path, path: &Path, files: &mut Vec<SourceFile>, problems: &m
                     MAX_FILE_BYTES / 1024 / 1024
                 ),
             )
-            .with_hint("a news article is rarely over 1 MB: check that this is the right file, or split it"),
-        );
-        return;
-    }
-    match fs::read(path) {
-        Ok(bytes) => files.push(SourceFile { path: shown, bytes }),
-        Err(e) => {
-            let hint = match e.kind() {
-                std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-                std::io::ErrorKind::NotFound => {
-                    "is it a symbolic link to a file that does not exist? Fix or remove the link"
-                }
-                _ => "check that the file can be read",
-            };
-            problems
-                .push(Diagnostic::new(shown, format!("cannot read the file: {e}")).with_hint(hint));
+            .with_hint(
+                "a news article is rarely over 1 MB: check that this is the right file, or split it",
+            );
+            self.files.push(unreadable(d));
+            return;
+        }
+        match fs::read(path) {
+            Ok(bytes) => self.files.push(SourceFile::new(shown, bytes)),
+            Err(e) => {
+                let hint = match e.kind() {
+                    std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+                    std::io::ErrorKind::NotFound => {
+                        "is it a symbolic link to a file that does not exist? Fix or remove the link"
+                    }
+                    _ => "check that the file can be read",
+                };
+                let d =
+                    Diagnostic::new(&shown, format!("cannot read the file: {e}")).with_hint(hint);
+                self.files.push(unreadable(d));
+            }
         }
     }
+}
+
+pub fn missing_config() -> Diagnostic {
+    Diagnostic::new(CONFIG_FILE, "no dossier.yaml here").with_hint(
+        "run dossier in a dossier folder, pass --root DIR, or create one with `dossier init DIR`",
+    )
 }
 
 fn plain_io(e: &walkdir::Error) -> String {
@@ -125,6 +191,9 @@ fn plain_io(e: &walkdir::Error) -> String {
 /// UTF-8 with or without a byte-order mark; anything else is refused with the
 /// place of the first bad byte, since guessing an encoding would corrupt quotes.
 pub fn decode(file: &SourceFile) -> Result<String, Diagnostic> {
+    if let Some(d) = &file.unreadable {
+        return Err(d.clone());
+    }
     let bytes = file
         .bytes
         .strip_prefix(b"\xEF\xBB\xBF")

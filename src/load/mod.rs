@@ -23,6 +23,8 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 pub struct Project {
     pub root: PathBuf,
     pub config: Config,
+    /// The text of `dossier.yaml`, so later stages can point into it.
+    pub config_source: String,
     /// Sorted by id.
     pub articles: Vec<Article>,
     /// Sorted by `order`, then slug.
@@ -45,11 +47,18 @@ pub struct Config {
     pub language: String,
     #[serde(default)]
     pub as_of: Option<Date>,
-    #[serde(default = "default_theme")]
-    pub theme: String,
+    /// `None` for the built-in `default` theme.
+    #[serde(default)]
+    pub theme: Option<Located<String>>,
     /// The executive summary, in Markdown.
     #[serde(default)]
     pub summary: Option<String>,
+}
+
+impl Config {
+    pub fn theme_name(&self) -> &str {
+        self.theme.as_ref().map_or("default", |t| t.value.as_str())
+    }
 }
 
 const CONFIG_FIELDS: &[&str] = &[
@@ -67,10 +76,6 @@ fn default_language() -> String {
     "en".into()
 }
 
-fn default_theme() -> String {
-    "default".into()
-}
-
 #[derive(Debug)]
 pub struct Topic {
     /// From the file name: `content/topics/<slug>.yaml`.
@@ -86,12 +91,12 @@ pub struct Topic {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TopicFile {
-    title: String,
+    title: Located<String>,
     #[serde(default)]
     order: i64,
     #[serde(default)]
     summary: Option<String>,
-    keywords: Vec<Located<String>>,
+    keywords: Located<Vec<Located<String>>>,
 }
 
 const TOPIC_FIELDS: &[&str] = &["title", "order", "summary", "keywords"];
@@ -166,9 +171,10 @@ pub fn parse(root: &Path, files: &[SourceFile]) -> Result<Project, Diagnostics> 
         .map(|f| load_participants(f, &mut problems))
         .unwrap_or_default();
     match config {
-        Some(config) if problems.is_empty() => Ok(Project {
+        Some((config, config_source)) if problems.is_empty() => Ok(Project {
             root: root.to_path_buf(),
             config,
+            config_source,
             articles,
             topics,
             participants,
@@ -182,12 +188,12 @@ pub fn parse(root: &Path, files: &[SourceFile]) -> Result<Project, Diagnostics> 
     }
 }
 
-fn parse_config(file: &SourceFile) -> Result<Config, Diagnostics> {
+fn parse_config(file: &SourceFile) -> Result<(Config, String), Diagnostics> {
     let source = files::decode(file)?;
     let config: Config = yaml::parse(&file.path, &source, &source, 1, CONFIG_FIELDS)?;
     let mut problems = Diagnostics::default();
     check_config(&config, &file.path, &source, &mut problems);
-    problems.into_result(config)
+    problems.into_result((config, source))
 }
 
 fn check_config(config: &Config, path: &Path, source: &str, problems: &mut Diagnostics) {
@@ -201,10 +207,18 @@ fn check_config(config: &Config, path: &Path, source: &str, problems: &mut Diagn
                 ),
         );
     }
-    if !is_safe_id(&config.theme) {
+    if let Some(theme) = &config.theme
+        && !is_safe_id(&theme.value)
+    {
         problems.push(
-            Diagnostic::new(path, format!("`{}` is not a theme name", config.theme))
-                .with_hint("a theme is a folder name under themes/, such as `default`"),
+            yaml::locate(
+                theme,
+                path,
+                source,
+                1,
+                format!("`{}` is not a theme name", theme.value),
+            )
+            .with_hint("a theme is a folder name under themes/, such as `default`"),
         );
     }
 }
@@ -318,14 +332,20 @@ fn load_topics(files: &[&SourceFile], problems: &mut Diagnostics) -> Vec<Topic> 
                 continue;
             }
         };
-        if file.keywords.is_empty() {
+        if file.keywords.value.is_empty() {
             problems.push(
-                Diagnostic::new(&shown, "the topic has no keywords")
-                    .with_hint("list the phrases that mark a paragraph as being on this topic"),
+                yaml::locate(
+                    &file.keywords,
+                    &shown,
+                    &source,
+                    1,
+                    "the topic has no keywords",
+                )
+                .with_hint("list the phrases that mark a paragraph as being on this topic"),
             );
         }
         let mut keywords = Vec::new();
-        for kw in &file.keywords {
+        for kw in &file.keywords.value {
             if kw.value.trim().is_empty() {
                 problems.push(
                     yaml::locate(kw, &shown, &source, 1, "empty keyword")
@@ -335,16 +355,22 @@ fn load_topics(files: &[&SourceFile], problems: &mut Diagnostics) -> Vec<Topic> 
                 keywords.push(kw.value.trim().to_string());
             }
         }
-        if file.title.trim().is_empty() {
+        if file.title.value.trim().is_empty() {
             problems.push(
-                Diagnostic::new(&shown, "the topic's title is empty")
-                    .with_hint("give the topic a title"),
+                yaml::locate(
+                    &file.title,
+                    &shown,
+                    &source,
+                    1,
+                    "the topic's title is empty",
+                )
+                .with_hint("give the topic a title"),
             );
         }
         topics.push(Topic {
             slug,
             path: shown,
-            title: file.title,
+            title: file.title.value,
             order: file.order,
             summary: file.summary,
             keywords,
@@ -393,7 +419,7 @@ fn load_participants(file: &SourceFile, problems: &mut Diagnostics) -> Vec<Parti
             );
             continue;
         }
-        if participants.iter().any(|p| p.id == id) {
+        if participants.iter().any(|p| p.id.eq_ignore_ascii_case(&id)) {
             problems.push(
                 yaml::locate(
                     &entry.id,
@@ -402,7 +428,9 @@ fn load_participants(file: &SourceFile, problems: &mut Diagnostics) -> Vec<Parti
                     1,
                     format!("participant id `{id}` is used twice"),
                 )
-                .with_hint("ids must be unique: rename one, or merge the two entries"),
+                .with_hint(
+                    "ids must be unique, ignoring case (they become folder names): rename one, or merge the two entries",
+                ),
             );
             continue;
         }

@@ -32,7 +32,7 @@ pub fn parse<T: DeserializeOwned>(
     }
     serde_saphyr::from_str::<T>(yaml).map_err(|err| {
         let err = err.without_snippet();
-        let message = UserMessageFormatter.format_message(err).into_owned();
+        let message = plain_message(&UserMessageFormatter.format_message(err));
         let (line, column) = err
             .location()
             .filter(|l| l.line() > 0)
@@ -62,15 +62,64 @@ pub fn locate<T>(
     )
 }
 
+/// The parser's terse type errors in words an analyst knows.
+fn plain_message(message: &str) -> String {
+    const PLAIN: &[(&str, &str)] = &[
+        ("invalid i64", "expected a whole number"),
+        ("invalid u64", "expected a whole number"),
+        ("invalid boolean", "expected `true` or `false`"),
+        ("expected sequence start", "expected a list"),
+        ("expected string scalar", "expected a single text value"),
+        ("expected mapping start", "expected `name: value` lines"),
+    ];
+    PLAIN
+        .iter()
+        .find(|(terse, _)| message == *terse)
+        .map_or_else(|| message.to_string(), |(_, plain)| plain.to_string())
+}
+
+/// Names analysts reach for that mean one of our fields.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("date", "published"),
+    ("published_at", "published"),
+    ("pubdate", "published"),
+    ("link", "url"),
+    ("href", "url"),
+    ("source", "outlet"),
+    ("publication", "outlet"),
+    ("publisher", "outlet"),
+    ("newspaper", "outlet"),
+    ("byline", "author"),
+    ("lang", "language"),
+    ("headline", "title"),
+    ("name", "title"),
+    ("tags", "keywords"),
+    ("terms", "keywords"),
+    ("phrases", "keywords"),
+    ("bottom_line", "summary"),
+    ("position", "role"),
+    ("title", "role"),
+    ("organisation", "affiliation"),
+    ("organization", "affiliation"),
+    ("country", "affiliation"),
+    ("url", "base_url"),
+];
+
 fn hint_for(message: &str, fields: &[&str]) -> Option<String> {
     if let Some(field) = between(message, "unknown field `", "`") {
-        return Some(match closest(field, fields.iter().copied()) {
-            Some(near) => format!("did you mean `{near}`? (fields: {})", fields.join(", ")),
-            None => format!(
-                "remove `{field}`; the fields this file takes are: {}",
-                fields.join(", ")
-            ),
-        });
+        let synonym = SYNONYMS
+            .iter()
+            .find(|(alias, target)| *alias == field && fields.contains(target))
+            .map(|(_, target)| *target);
+        return Some(
+            match synonym.or_else(|| closest(field, fields.iter().copied())) {
+                Some(near) => format!("did you mean `{near}`? (fields: {})", fields.join(", ")),
+                None => format!(
+                    "remove `{field}`; the fields this file takes are: {}",
+                    fields.join(", ")
+                ),
+            },
+        );
     }
     if let Some(field) = between(message, "missing field `", "`") {
         return Some(format!("add a line `{field}: ...`; it is required"));
@@ -84,10 +133,18 @@ fn hint_for(message: &str, fields: &[&str]) -> Option<String> {
     if message.contains("unclosed quote") || message.contains("quoted scalar") {
         return Some("close the quote at the end of the value, or remove it".into());
     }
-    if message.contains("expected sequence") {
+    if message.contains("unclosed bracket") {
+        return Some("close the list with `]` (or the mapping with `}`) on the same value".into());
+    }
+    if message.contains("single text value") {
+        return Some(
+            "write one value; put it in quotes if it starts with `[`, `{`, `*`, `&` or `!`".into(),
+        );
+    }
+    if message.contains("expected a list") {
         return Some("this field takes a list: one `- item` per line below it, or `[a, b]`".into());
     }
-    if message.contains("expected mapping") || message.contains("expected a map") {
+    if message.contains("name: value") || message.contains("expected a map") {
         return Some("this takes `name: value` lines, indented below it".into());
     }
     if message.contains("did not find expected")
@@ -100,10 +157,10 @@ fn hint_for(message: &str, fields: &[&str]) -> Option<String> {
                 .into(),
         );
     }
-    if message.contains("invalid i64") || message.contains("invalid u") {
+    if message.contains("whole number") {
         return Some("write a whole number, e.g. `order: 1`".into());
     }
-    if message.contains("invalid bool") || message.contains("expected a boolean") {
+    if message.contains("`true` or `false`") {
         return Some("write `true` or `false`".into());
     }
     if message.contains("date") {

@@ -10,6 +10,9 @@ pub fn to_html(markdown: &str) -> String {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
+    // An image from another host would be a request (a tracker) to a site
+    // that is not the dossier's own: it becomes a plain link instead.
+    let mut external_image = false;
     let events = Parser::new_ext(markdown, options).map(|event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
         Event::Start(Tag::Link {
@@ -28,12 +31,30 @@ pub fn to_html(markdown: &str) -> String {
             dest_url,
             title,
             id,
-        }) => Event::Start(Tag::Image {
-            link_type,
-            dest_url: safe_link(dest_url),
-            title,
-            id,
-        }),
+        }) => {
+            let dest_url = safe_link(dest_url);
+            external_image = dest_url.contains(':');
+            let tag = if external_image {
+                Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }
+            } else {
+                Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }
+            };
+            Event::Start(tag)
+        }
+        Event::End(pulldown_cmark::TagEnd::Image) if external_image => {
+            external_image = false;
+            Event::End(pulldown_cmark::TagEnd::Link)
+        }
         other => other,
     });
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
@@ -121,6 +142,17 @@ mod tests {
     fn lead_is_the_opening_bold_run_or_the_first_sentence() {
         assert_eq!(lead("**All agree.** But details differ."), "All agree.");
         assert_eq!(lead("First one. Second one."), "First one.");
+    }
+
+    #[test]
+    fn external_images_become_links() {
+        let html = to_html("![map](https://tracker.example/x.png) ![local](map.png)");
+        assert!(!html.contains("<img src=\"https"), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://tracker.example/x.png">map</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<img src="map.png" alt="local""#), "{html}");
     }
 
     #[test]

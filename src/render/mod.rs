@@ -42,7 +42,7 @@ pub struct Renderer {
     tera: Tera,
     origins: BTreeMap<String, Origin>,
     sources: BTreeMap<String, String>,
-    assets: Vec<OutputFile>,
+    assets: Vec<(OutputFile, Origin)>,
 }
 
 impl Renderer {
@@ -73,9 +73,12 @@ impl Renderer {
         let assets = layers
             .assets
             .into_iter()
-            .map(|(path, a)| OutputFile {
-                path,
-                bytes: a.bytes,
+            .map(|(path, a)| {
+                let file = OutputFile {
+                    path,
+                    bytes: a.bytes,
+                };
+                (file, a.origin)
             })
             .collect();
         Ok(Renderer {
@@ -134,7 +137,29 @@ impl Renderer {
             path: "dossier.json".into(),
             bytes: json::export(project, analysis),
         });
-        out.extend(self.assets.iter().cloned());
+        // A theme file must not silently replace a page the build made.
+        let clashes: Diagnostics = Diagnostics(
+            self.assets
+                .iter()
+                .filter(|(asset, _)| out.iter().any(|page| page.path == asset.path))
+                .map(|(asset, origin)| {
+                    Diagnostic::new(
+                        origin.display(),
+                        format!(
+                            "this theme file would replace the generated `{}`",
+                            asset.path
+                        ),
+                    )
+                    .with_hint(
+                        "rename or move the file: pages and dossier.json are made by the build",
+                    )
+                })
+                .collect(),
+        );
+        if !clashes.is_empty() {
+            return Err(clashes);
+        }
+        out.extend(self.assets.iter().map(|(file, _)| file.clone()));
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }
@@ -444,33 +469,73 @@ fn template_error(
     origins: &BTreeMap<String, Origin>,
     sources: &BTreeMap<String, String>,
 ) -> Diagnostic {
+    let path_of = |name: &str| {
+        origins
+            .get(name)
+            .map_or_else(|| format!("templates/{name}").into(), Origin::display)
+    };
+    let located = |name: &str, message: &str, line: usize, column: usize| {
+        let mut d = Diagnostic::new(path_of(name), format!("template error: {message}"));
+        if let Some(src) = sources.get(name) {
+            d = d.at(src, line, column);
+        }
+        d.with_hint(template_hint(message))
+    };
     match e.kind() {
         ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
-            let name = report.filename();
-            let path = origins
-                .get(name)
-                .map_or_else(|| format!("templates/{name}").into(), Origin::display);
             let span = report.span();
-            let mut d = Diagnostic::new(path, format!("template error: {}", report.message()));
-            if let Some(src) = sources.get(name) {
-                d = d.at(src, span.start_line, span.start_col + 1);
-            }
-            let hint = if report.message().contains("not found in context")
-                || report.message().contains("undefined")
-            {
-                "check the variable's name against the page's context, documented in README.md (Templates)"
-            } else {
-                "fix the template syntax at this place; see https://keats.github.io/tera/"
-            };
-            d.with_hint(hint)
+            located(
+                report.filename(),
+                report.message(),
+                span.start_line,
+                span.start_col + 1,
+            )
         }
         ErrorKind::MissingParent { current, parent } => Diagnostic::new(
-            origins
-                .get(current)
-                .map_or_else(|| format!("templates/{current}").into(), Origin::display),
+            path_of(current),
             format!("template `{current}` extends `{parent}`, which does not exist"),
         )
         .with_hint("check the name in `{% extends %}`"),
-        _ => Diagnostic::new("templates", format!("template error: {e}")),
+        ErrorKind::TemplateNotFound(name) => Diagnostic::new(
+            format!("templates/{name}"),
+            format!("the template `{name}` does not exist"),
+        )
+        .with_hint("check the name in `{% include %}` or `{% extends %}`"),
+        _ => {
+            // Some errors (unknown filters, tests, functions) come as a
+            // ready-made report: take its message and `--> name:line:col` back out.
+            let text = e.to_string();
+            let message = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_string();
+            let place = text.lines().find_map(|l| {
+                let at = l.trim().strip_prefix("--> ")?;
+                let mut parts = at.rsplitn(3, ':');
+                let column = parts.next()?.parse::<usize>().ok()?;
+                let line = parts.next()?.parse::<usize>().ok()?;
+                Some((parts.next()?.to_string(), line, column))
+            });
+            match place {
+                Some((name, line, column)) => located(&name, &message, line, column),
+                None => Diagnostic::new("templates", format!("template error: {message}"))
+                    .with_hint(template_hint(&message)),
+            }
+        }
+    }
+}
+
+fn template_hint(message: &str) -> &'static str {
+    if message.contains("is not defined") || message.contains("not found in context") {
+        "check the variable's name against the page's context, listed in README.md (Templates and themes)"
+    } else if message.contains("Unknown filter")
+        || message.contains("Unknown function")
+        || message.contains("Unknown test")
+    {
+        "check the name against Tera's built-in filters, tests and functions: https://keats.github.io/tera/"
+    } else {
+        "fix the template at this place; Tera's syntax: https://keats.github.io/tera/"
     }
 }

@@ -9,6 +9,7 @@ use include_dir::{Dir, include_dir};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
+use crate::load::{CONFIG_FILE, Project};
 
 static BUILTIN_TEMPLATES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 static BUILTIN_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
@@ -46,7 +47,8 @@ pub struct Layers {
     pub assets: BTreeMap<String, Asset>,
 }
 
-pub fn gather(root: &Path, theme: &str) -> Result<Layers, Diagnostics> {
+pub fn gather(root: &Path, project: &Project) -> Result<Layers, Diagnostics> {
+    let theme = project.config.theme_name();
     let mut problems = Diagnostics::default();
     let mut templates = BTreeMap::new();
     for file in all_files(&BUILTIN_TEMPLATES) {
@@ -65,16 +67,22 @@ pub fn gather(root: &Path, theme: &str) -> Result<Layers, Diagnostics> {
     }
 
     let theme_dir = root.join("themes").join(theme);
-    if theme != "default" && !theme_dir.is_dir() {
+    if let Some(located) = &project.config.theme
+        && theme != "default"
+        && !theme_dir.is_dir()
+    {
+        let loc = located.referenced;
         problems.push(
-            Diagnostic::new(
-                crate::load::CONFIG_FILE,
-                format!("theme `{theme}` was not found"),
-            )
-            .with_hint(format!(
-                "create {} or set `theme: default`",
-                display_path(root, &theme_dir).display()
-            )),
+            Diagnostic::new(CONFIG_FILE, format!("theme `{theme}` was not found"))
+                .at(
+                    &project.config_source,
+                    loc.line() as usize,
+                    loc.column() as usize,
+                )
+                .with_hint(format!(
+                    "create the folder {} or set `theme: default`",
+                    display_path(root, &theme_dir).display()
+                )),
         );
     }
     // Later layers win: the theme's templates, then the dossier's own.
