@@ -53,6 +53,10 @@ pub struct Config {
     /// The executive summary, in Markdown.
     #[serde(default)]
     pub summary: Option<String>,
+    /// Let raw HTML in the analyst's Markdown (summaries, notes) through
+    /// instead of showing it as text. Article text is never HTML.
+    #[serde(default)]
+    pub allow_raw_html: bool,
 }
 
 impl Config {
@@ -70,6 +74,7 @@ const CONFIG_FIELDS: &[&str] = &[
     "as_of",
     "theme",
     "summary",
+    "allow_raw_html",
 ];
 
 fn default_language() -> String {

@@ -7,6 +7,12 @@
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
 
 pub fn to_html(markdown: &str) -> String {
+    render(markdown, false)
+}
+
+/// With `allow_raw_html` (the dossier's `allow_raw_html: true`), raw HTML in
+/// the analyst's own Markdown passes through; links are still checked.
+pub fn render(markdown: &str, allow_raw_html: bool) -> String {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
@@ -14,7 +20,7 @@ pub fn to_html(markdown: &str) -> String {
     // that is not the dossier's own: it becomes a plain link instead.
     let mut external_image = false;
     let events = Parser::new_ext(markdown, options).map(|event| match event {
-        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        Event::Html(raw) | Event::InlineHtml(raw) if !allow_raw_html => Event::Text(raw),
         Event::Start(Tag::Link {
             link_type,
             dest_url,
@@ -142,6 +148,12 @@ mod tests {
     fn lead_is_the_opening_bold_run_or_the_first_sentence() {
         assert_eq!(lead("**All agree.** But details differ."), "All agree.");
         assert_eq!(lead("First one. Second one."), "First one.");
+    }
+
+    #[test]
+    fn raw_html_passes_only_when_allowed() {
+        assert!(render("a <abbr>b</abbr>", true).contains("<abbr>b</abbr>"));
+        assert!(render("a <abbr>b</abbr>", false).contains("&lt;abbr&gt;"));
     }
 
     #[test]

@@ -228,7 +228,12 @@ impl<'m> Pages<'_, 'm> {
             paragraphs: usize,
         }
         let page = Index {
-            summary_html: m.project.config.summary.as_deref().map(markdown::to_html),
+            summary_html: m
+                .project
+                .config
+                .summary
+                .as_deref()
+                .map(|s| markdown::render(s, m.project.config.allow_raw_html)),
             topics: &m.topics,
             sources: &m.sources,
             participants,

@@ -165,6 +165,7 @@ pub fn long_date(d: jiff::civil::Date) -> String {
 impl<'a> Model<'a> {
     pub fn new(project: &'a Project, analysis: &'a Analysis, base_url: Option<String>) -> Self {
         let config = &project.config;
+        let raw = config.allow_raw_html;
         let site = SiteView {
             title: config.title.clone(),
             subtitle: config.subtitle.clone(),
@@ -179,19 +180,19 @@ impl<'a> Model<'a> {
             .articles
             .iter()
             .enumerate()
-            .map(|(s, a)| source_card(a, s, analysis))
+            .map(|(s, a)| source_card(a, s, analysis, raw))
             .collect();
         let topics = project
             .topics
             .iter()
             .enumerate()
-            .map(|(t, topic)| topic_card(topic, t, analysis))
+            .map(|(t, topic)| topic_card(topic, t, analysis, raw))
             .collect();
         let participants = project
             .participants
             .iter()
             .enumerate()
-            .map(|(p, part)| participant_card(part, p, analysis))
+            .map(|(p, part)| participant_card(part, p, analysis, raw))
             .collect();
         Model {
             project,
@@ -339,7 +340,7 @@ pub fn segments<'t>(text: &'t str, ranges: &[(usize, usize, &'static str)]) -> V
     out
 }
 
-fn source_card(a: &Article, s: usize, analysis: &Analysis) -> SourceCard {
+fn source_card(a: &Article, s: usize, analysis: &Analysis, raw: bool) -> SourceCard {
     let paras = &analysis.sources[s].paragraphs;
     SourceCard {
         id: a.id.clone(),
@@ -356,7 +357,7 @@ fn source_card(a: &Article, s: usize, analysis: &Analysis) -> SourceCard {
         published_estimated: a.meta.published_estimated,
         url: a.meta.url.clone(),
         language: a.meta.language.clone(),
-        notes_html: a.meta.notes.as_deref().map(markdown::to_html),
+        notes_html: a.meta.notes.as_deref().map(|n| markdown::render(n, raw)),
         href: source_href(&a.id),
         paragraphs: paras.iter().filter(|p| !p.heading).count(),
         words: paras
@@ -367,12 +368,12 @@ fn source_card(a: &Article, s: usize, analysis: &Analysis) -> SourceCard {
     }
 }
 
-fn topic_card(topic: &Topic, t: usize, analysis: &Analysis) -> TopicCard {
+fn topic_card(topic: &Topic, t: usize, analysis: &Analysis, raw: bool) -> TopicCard {
     let counts: Vec<usize> = analysis.coverage[t].clone();
     TopicCard {
         slug: topic.slug.clone(),
         title: topic.title.clone(),
-        summary_html: topic.summary.as_deref().map(markdown::to_html),
+        summary_html: topic.summary.as_deref().map(|s| markdown::render(s, raw)),
         summary_plain: topic.summary.as_deref().map(markdown::to_plain),
         summary_lead: topic.summary.as_deref().map(markdown::lead),
         keywords: topic.keywords.clone(),
@@ -382,7 +383,7 @@ fn topic_card(topic: &Topic, t: usize, analysis: &Analysis) -> TopicCard {
     }
 }
 
-fn participant_card(p: &Participant, i: usize, analysis: &Analysis) -> ParticipantCard {
+fn participant_card(p: &Participant, i: usize, analysis: &Analysis, raw: bool) -> ParticipantCard {
     let counts = &analysis.mentions[i];
     ParticipantCard {
         id: p.id.clone(),
@@ -390,7 +391,7 @@ fn participant_card(p: &Participant, i: usize, analysis: &Analysis) -> Participa
         aliases: p.aliases.clone(),
         role: p.role.clone(),
         affiliation: p.affiliation.clone(),
-        notes_html: p.notes.as_deref().map(markdown::to_html),
+        notes_html: p.notes.as_deref().map(|n| markdown::render(n, raw)),
         href: participant_href(&p.id),
         mentions: counts.iter().sum(),
         sources: counts.iter().filter(|&&c| c > 0).count(),
