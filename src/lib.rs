@@ -59,6 +59,8 @@ pub fn prepare(
     let layers = render::templates::gather(root, &project)?;
     let renderer = render::Renderer::new(layers)?;
     let analysis = analyze::analyze(&project);
+    // Claims the analyst cites must be in the sources before anything is written.
+    analyze::citations::verify_all(&project, &analysis).into_result(())?;
     let files = renderer.render(&project, &analysis, base_url)?;
     Ok((project, analysis, files))
 }

@@ -103,6 +103,32 @@ fn main() -> ExitCode {
                     analysis.quotes.len(),
                     files.iter().filter(|f| f.path.ends_with(".html")).count()
                 ));
+                // Relative dates resolved against each article's date: for the
+                // analyst to copy into the timeline, never added by dossier.
+                let suggestions =
+                    dossier::analyze::dates::suggest(&project.articles, &analysis.sources);
+                if !suggestions.is_empty() {
+                    say(format_args!(
+                        "\nRelative dates in the articles, resolved against each article's date (suggestions for content/timeline.yaml):"
+                    ));
+                }
+                for sg in suggestions {
+                    let article = &project.articles[sg.source];
+                    let para = &analysis.sources[sg.source].paragraphs[sg.paragraph];
+                    say(format_args!(
+                        "  {} ¶{}: “{}” → {} ({}){}",
+                        article.id,
+                        para.n,
+                        sg.phrase,
+                        sg.date,
+                        sg.date.strftime("%A %-d %B %Y"),
+                        if article.meta.published_estimated {
+                            ", from an estimated date"
+                        } else {
+                            ""
+                        }
+                    ));
+                }
                 ExitCode::SUCCESS
             }
             Err(problems) => fail(&problems, color, "check found problems"),

@@ -160,3 +160,115 @@ fn every_link_of_the_default_dossier_resolves() {
     let broken = common::broken_links(&out.path().join("public"));
     assert!(broken.is_empty(), "{broken:#?}");
 }
+
+#[test]
+fn every_summary_cites_and_every_citation_resolves() {
+    let (out, json) = build_default();
+    let public = out.path().join("public");
+    for topic in json["topics"].as_array().unwrap() {
+        let summary = topic["summary"].as_str().unwrap();
+        assert!(summary.contains("[@"), "{} cites nothing", topic["slug"]);
+        let page = std::fs::read_to_string(public.join(format!(
+            "topics/{}/index.html",
+            topic["slug"].as_str().unwrap()
+        )))
+        .unwrap();
+        assert!(page.contains(r#"<sup class="cite">"#));
+        assert!(page.contains(r#"<section class="references""#));
+    }
+    let index = std::fs::read_to_string(public.join("index.html")).unwrap();
+    assert!(index.contains(r#"<sup class="cite">"#));
+    assert!(json["citations"].as_array().unwrap().len() > 60);
+}
+
+#[test]
+fn the_timeline_holds_the_events_the_articles_report() {
+    let (_out, json) = build_default();
+    let events: Vec<(&str, &str)> = json["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["date"].as_str().unwrap(), e["title"].as_str().unwrap()))
+        .collect();
+    let dates: Vec<&str> = events.iter().map(|e| e.0).collect();
+    assert_eq!(
+        dates,
+        [
+            "2014-03-18",
+            "2022-09-30",
+            "2025-02-28",
+            "2025-08-15",
+            "2025-08-17",
+            "2025-08-18"
+        ],
+        "{events:?}"
+    );
+    assert!(events[3].1.contains("Alaska"));
+    assert!(events[4].1.to_lowercase().contains("video call"));
+    for e in json["timeline"].as_array().unwrap() {
+        assert!(e["description"].as_str().unwrap().contains("[@"), "{e}");
+    }
+}
+
+#[test]
+fn the_sources_differences_are_found_on_the_seeds() {
+    let (_out, json) = build_default();
+    let derivative: Vec<(&str, &str)> = json["similarity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["derivative"] == true)
+        .map(|p| (p["a"].as_str().unwrap(), p["b"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        derivative,
+        [("000", "001")],
+        "001 reads like a rewrite of 000"
+    );
+    // Zelensky's remark on guarantees, in 000 and 001, is one statement.
+    let quotes = json["quotes"].as_array().unwrap();
+    let zelensky = json["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["quotes"].as_array().unwrap().iter().any(|q| {
+                quotes[q.as_u64().unwrap() as usize]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("What President Trump said")
+            })
+        })
+        .unwrap();
+    let sources: Vec<&str> = zelensky["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            quotes[q.as_u64().unwrap() as usize]["source"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(sources, ["000", "001"]);
+    assert_eq!(zelensky["speaker"], "volodymyr-zelensky");
+    // Spellings across outlets.
+    let spellings = json["spellings"].to_string();
+    for form in ["Zelenskyy", "Stubbs", "Lugansk", "Luhansk", "Nato"] {
+        assert!(
+            spellings.contains(&format!("\"{form}\"")),
+            "{form}: {spellings}"
+        );
+    }
+    // The $100bn weapons offer rests on 004 alone.
+    let p14 = &source(&json, "004")["paragraphs"][13];
+    assert!(p14["text"].as_str().unwrap().contains("$100bn"));
+    assert_eq!(p14["single_source"], true);
+    assert!(
+        json["figures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["text"] == "70%" && f["source"] == "003")
+    );
+}

@@ -4,9 +4,13 @@
 //! the article, topic or participant in the `Project`, so the result is as
 //! deterministic as the (sorted) input.
 
+pub mod citations;
+pub mod compare;
+pub mod dates;
 pub mod matcher;
 pub mod paragraphs;
 pub mod quotes;
+pub mod statements;
 
 pub use matcher::Hit;
 
@@ -25,6 +29,17 @@ pub struct Analysis {
     pub coverage: Vec<Vec<usize>>,
     /// `mentions[p][s]`: how many times source `s` names participant `p`.
     pub mentions: Vec<Vec<usize>>,
+    /// Quotes grouped into statements across sources.
+    pub statements: Vec<statements::Statement>,
+    /// `support[s][i]`: the best share of paragraph `i`'s substance found in
+    /// one paragraph of another source (`None` when not judged).
+    pub support: Vec<Vec<Option<f64>>>,
+    /// Pairs of sources sharing wording, most similar first.
+    pub pairs: Vec<compare::Pair>,
+    /// Spellings that differ across sources: names, then `variants.yaml`.
+    pub spellings: Vec<compare::Spelling>,
+    /// Every figure of every paragraph, in source and paragraph order.
+    pub figures: Vec<compare::Figure>,
 }
 
 #[derive(Debug)]
@@ -76,6 +91,8 @@ pub struct Quote {
     pub start: usize,
     pub end: usize,
     pub speaker: Option<usize>,
+    /// How the text describes an unnamed speaker ("the official").
+    pub descriptor: Option<String>,
 }
 
 pub fn analyze(project: &Project) -> Analysis {
@@ -119,11 +136,42 @@ pub fn analyze(project: &Project) -> Analysis {
         quotes.extend(source_quotes);
         sources.push(text);
     }
+    let texts: Vec<&str> = quotes
+        .iter()
+        .map(|q: &Quote| &sources[q.source].paragraphs[q.paragraph].text[q.start..q.end])
+        .collect();
+    let statements = statements::group(&quotes, &texts);
+    let support = compare::best_support(&sources);
+    let pairs = compare::similarities(&sources);
+    let mut spellings = compare::name_spellings(&sources, project.participants.len());
+    spellings.extend(compare::spellings(&sources, &project.variants));
+    let figures = sources
+        .iter()
+        .enumerate()
+        .flat_map(|(s, text)| {
+            text.paragraphs.iter().enumerate().flat_map(move |(i, p)| {
+                compare::figures(&p.text)
+                    .into_iter()
+                    .map(move |(start, end, unit)| compare::Figure {
+                        source: s,
+                        paragraph: i,
+                        start,
+                        end,
+                        unit,
+                    })
+            })
+        })
+        .collect();
     Analysis {
         sources,
         quotes,
         coverage,
         mentions,
+        statements,
+        support,
+        pairs,
+        spellings,
+        figures,
     }
 }
 
@@ -147,6 +195,7 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> (SourceText
                     start: q.start,
                     end: q.end,
                     speaker: q.speaker,
+                    descriptor: q.descriptor,
                 });
             }
         }

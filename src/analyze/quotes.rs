@@ -15,6 +15,9 @@ pub struct QuoteSpan {
     pub end: usize,
     /// Index of the participant who said it, if the sentence names one.
     pub speaker: Option<usize>,
+    /// For a quote with no named speaker, how the text describes the source
+    /// ("the official", "she"), when it does.
+    pub descriptor: Option<String>,
 }
 
 const SPEECH_VERBS: &[&str] = &[
@@ -155,10 +158,15 @@ pub fn extract(text: &str, people: &[Hit]) -> Vec<QuoteSpan> {
                 (close, after_end),
                 &marks,
             );
+            let descriptor = match speaker {
+                Some(_) => None,
+                None => describe(text, (sentence.0, open), (close, after_end), &marks),
+            };
             QuoteSpan {
                 start: inner_start,
                 end: inner_end,
                 speaker,
+                descriptor,
             }
         })
         .map(|mut q| {
@@ -323,6 +331,67 @@ fn attribute(
     None
 }
 
+/// How an unattributed quote's source is described: "“…,” the official
+/// said" gives "the official", "“…,” she commented" gives "she".
+fn describe(
+    text: &str,
+    before: (usize, usize),
+    after: (usize, usize),
+    marks: &[(usize, usize, usize, usize)],
+) -> Option<String> {
+    const OPENERS: &[&str] = &[
+        "the",
+        "a",
+        "an",
+        "one",
+        "another",
+        "two",
+        "several",
+        "some",
+        "officials",
+        "sources",
+        "he",
+        "she",
+        "they",
+        "it",
+        "we",
+        "i",
+        "diplomats",
+        "analysts",
+        "his",
+        "her",
+        "their",
+    ];
+    let phrase = |from: usize, to: usize| {
+        let ws: Vec<&str> = words(text, (from, to)).map(|(s, e)| &text[s..e]).collect();
+        (!ws.is_empty() && ws.len() <= 6 && OPENERS.contains(&ws[0].to_lowercase().as_str()))
+            .then(|| text[from..to].trim().trim_matches(',').trim().to_string())
+    };
+    // "“…,” the official said"
+    if let Some(&(vs, _)) = speech_verbs(text, after, marks).first()
+        && words_between(text, after.0, vs) <= 6
+    {
+        let start = text[after.0..vs]
+            .char_indices()
+            .find(|(_, c)| c.is_alphanumeric())
+            .map_or(vs, |(i, _)| after.0 + i);
+        if let Some(p) = phrase(start, vs) {
+            return Some(p);
+        }
+    }
+    // "an official briefed on the calls told CNN: “…”"
+    if let Some(&(vs, _)) = speech_verbs(text, before, marks).last() {
+        let ws: Vec<(usize, usize)> = words(text, (before.0, vs)).collect();
+        for k in (ws.len().saturating_sub(6)..ws.len()).rev() {
+            let w = text[ws[k].0..ws[k].1].to_lowercase();
+            if matches!(w.as_str(), "the" | "a" | "an" | "one" | "another") {
+                return phrase(ws[k].0, vs);
+            }
+        }
+    }
+    None
+}
+
 /// Byte ranges of the speech verbs in `range`, outside quotations.
 fn speech_verbs(
     text: &str,
@@ -426,6 +495,17 @@ mod tests {
         assert_eq!(s[0].1, None);
         let s = speakers("“Trump demands that Ukraine leave Donbas,” the official said.");
         assert_eq!(s[0].1, None, "a name inside the quote is not its speaker");
+    }
+
+    #[test]
+    fn unattributed_quotes_keep_the_texts_description_of_the_source() {
+        let text = "“Trump demands that Ukraine leave Donbas,” the official said, referring to it.";
+        let q = extract(text, &[]);
+        assert_eq!(q[0].descriptor.as_deref(), Some("the official"));
+        let q = extract("“We are ready,” she commented.", &[]);
+        assert_eq!(q[0].descriptor.as_deref(), Some("she"));
+        let q = extract("The “coalition of the willing” met.", &[]);
+        assert_eq!(q[0].descriptor, None);
     }
 
     #[test]

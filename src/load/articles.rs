@@ -4,6 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
+use super::Prose;
 use super::files::{SourceFile, decode};
 use super::yaml::{self, Located};
 use super::{ID_HINT, check_http_url, is_safe_id};
@@ -44,7 +47,7 @@ pub struct ArticleMeta {
     pub url: Option<String>,
     pub language: Option<String>,
     pub drop_lines: Vec<String>,
-    pub notes: Option<String>,
+    pub notes: Option<Prose>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,7 +69,7 @@ struct MetaFile {
     #[serde(default)]
     drop_lines: Vec<String>,
     #[serde(default)]
-    notes: Option<String>,
+    notes: Option<Located<String>>,
 }
 
 const META_FIELDS: &[&str] = &[
@@ -310,7 +313,9 @@ fn parse_meta(
         url: file.url.map(|u| u.value),
         language: file.language,
         drop_lines: file.drop_lines,
-        notes: file.notes,
+        notes: file
+            .notes
+            .map(|n| Prose::new(n, shown, &Arc::from(source), first_line)),
     })
 }
 

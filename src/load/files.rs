@@ -39,6 +39,8 @@ pub const CONFIG_FILE: &str = "dossier.yaml";
 pub const PARTICIPANTS_FILE: &str = "content/participants.yaml";
 pub const TOPICS_DIR: &str = "content/topics";
 pub const ARTICLES_DIR: &str = "content/articles";
+pub const TIMELINE_FILE: &str = "content/timeline.yaml";
+pub const VARIANTS_FILE: &str = "content/variants.yaml";
 
 /// Reads `dossier.yaml`, `content/participants.yaml`, `content/topics/*.yaml`
 /// and every file under `content/articles/`, in a sorted order.
@@ -55,9 +57,11 @@ pub fn read_inputs(root: &Path) -> (Vec<SourceFile>, Diagnostics) {
     } else {
         reader.problems.push(missing_config());
     }
-    let participants = root.join(PARTICIPANTS_FILE);
-    if participants.exists() {
-        reader.read(&participants);
+    for optional in [PARTICIPANTS_FILE, TIMELINE_FILE, VARIANTS_FILE] {
+        let path = root.join(optional);
+        if path.exists() {
+            reader.read(&path);
+        }
     }
     reader.walk(TOPICS_DIR, 1, &["yaml", "yml"]);
     reader.walk(ARTICLES_DIR, usize::MAX, &["txt", "md", "yaml", "yml"]);

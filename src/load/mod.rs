@@ -5,15 +5,20 @@
 
 mod articles;
 pub mod files;
+mod prose;
+mod timeline;
 mod yaml;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::Deserialize;
 
 pub use articles::{Article, ArticleFormat, ArticleMeta};
 pub use files::{CONFIG_FILE, PARTICIPANTS_FILE, SourceFile};
+pub use prose::Prose;
+pub use timeline::{Event, TIMELINE_FILE, VARIANTS_FILE, Variant};
 pub use yaml::Located;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -25,12 +30,18 @@ pub struct Project {
     pub config: Config,
     /// The text of `dossier.yaml`, so later stages can point into it.
     pub config_source: String,
+    /// The executive summary (`summary` of `dossier.yaml`).
+    pub summary: Option<Prose>,
     /// Sorted by id.
     pub articles: Vec<Article>,
     /// Sorted by `order`, then slug.
     pub topics: Vec<Topic>,
     /// In the order of `participants.yaml`.
     pub participants: Vec<Participant>,
+    /// `content/timeline.yaml`, sorted by date.
+    pub timeline: Vec<Event>,
+    /// `content/variants.yaml`: spellings to compare across sources.
+    pub variants: Vec<Variant>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,7 +63,7 @@ pub struct Config {
     pub theme: Option<Located<String>>,
     /// The executive summary, in Markdown.
     #[serde(default)]
-    pub summary: Option<String>,
+    pub summary: Option<Located<String>>,
     /// Let raw HTML in the analyst's Markdown (summaries, notes) through
     /// instead of showing it as text. Article text is never HTML.
     #[serde(default)]
@@ -89,7 +100,7 @@ pub struct Topic {
     pub title: String,
     pub order: i64,
     /// The analyst's bottom line, in Markdown.
-    pub summary: Option<String>,
+    pub summary: Option<Prose>,
     pub keywords: Vec<String>,
 }
 
@@ -100,7 +111,7 @@ struct TopicFile {
     #[serde(default)]
     order: i64,
     #[serde(default)]
-    summary: Option<String>,
+    summary: Option<Located<String>>,
     keywords: Located<Vec<Located<String>>>,
 }
 
@@ -115,7 +126,7 @@ pub struct Participant {
     pub role: Option<String>,
     pub affiliation: Option<String>,
     /// The analyst's note on this participant, in Markdown.
-    pub notes: Option<String>,
+    pub notes: Option<Prose>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,7 +141,7 @@ struct ParticipantEntry {
     #[serde(default)]
     affiliation: Option<String>,
     #[serde(default)]
-    notes: Option<String>,
+    notes: Option<Located<String>>,
 }
 
 const PARTICIPANT_FIELDS: &[&str] = &["id", "name", "aliases", "role", "affiliation", "notes"];
@@ -175,14 +186,31 @@ pub fn parse(root: &Path, files: &[SourceFile]) -> Result<Project, Diagnostics> 
         .find(|f| f.path == Path::new(PARTICIPANTS_FILE))
         .map(|f| load_participants(f, &mut problems))
         .unwrap_or_default();
+    let file = |name: &str| files.iter().find(|f| f.path == Path::new(name));
+    let timeline = file(TIMELINE_FILE)
+        .map(|f| timeline::load_timeline(f, &topics, &participants, &mut problems))
+        .unwrap_or_default();
+    let variants = file(VARIANTS_FILE)
+        .map(|f| timeline::load_variants(f, &mut problems))
+        .unwrap_or_default();
     match config {
-        Some((config, config_source)) if problems.is_empty() => Ok(Project {
+        Some((mut config, config_source)) if problems.is_empty() => Ok(Project {
             root: root.to_path_buf(),
+            summary: config.summary.take().map(|s| {
+                Prose::new(
+                    s,
+                    Path::new(CONFIG_FILE),
+                    &Arc::from(config_source.as_str()),
+                    1,
+                )
+            }),
             config,
             config_source,
             articles,
             topics,
             participants,
+            timeline,
+            variants,
         }),
         _ => {
             if config.is_none() && problems.is_empty() {
@@ -330,6 +358,7 @@ fn load_topics(files: &[&SourceFile], problems: &mut Diagnostics) -> Vec<Topic> 
             );
             continue;
         }
+        let shared: Arc<str> = Arc::from(source.as_str());
         let file: TopicFile = match yaml::parse(&shown, &source, &source, 1, TOPIC_FIELDS) {
             Ok(f) => f,
             Err(d) => {
@@ -374,10 +403,10 @@ fn load_topics(files: &[&SourceFile], problems: &mut Diagnostics) -> Vec<Topic> 
         }
         topics.push(Topic {
             slug,
+            summary: file.summary.map(|s| Prose::new(s, &shown, &shared, 1)),
             path: shown,
             title: file.title.value,
             order: file.order,
-            summary: file.summary,
             keywords,
         });
     }
@@ -408,6 +437,7 @@ fn load_participants(file: &SourceFile, problems: &mut Diagnostics) -> Vec<Parti
                 return Vec::new();
             }
         };
+    let shared: Arc<str> = Arc::from(source.as_str());
     let mut participants: Vec<Participant> = Vec::new();
     for entry in entries {
         let id = entry.id.value.clone();
@@ -456,7 +486,7 @@ fn load_participants(file: &SourceFile, problems: &mut Diagnostics) -> Vec<Parti
             aliases,
             role: entry.role,
             affiliation: entry.affiliation,
-            notes: entry.notes,
+            notes: entry.notes.map(|n| Prose::new(n, &shown, &shared, 1)),
         });
     }
     participants

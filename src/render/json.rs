@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::analyze::Analysis;
+use crate::analyze::compare::{DERIVATIVE_AT, UNIQUE_BELOW};
+use crate::analyze::{Analysis, citations};
 use crate::load::Project;
 
 #[derive(Serialize)]
@@ -17,8 +18,15 @@ struct Export<'a> {
     topics: Vec<Topic<'a>>,
     participants: Vec<Participant<'a>>,
     quotes: Vec<Quote<'a>>,
+    /// Quotes (indexes into `quotes`) that report the same statement.
+    statements: Vec<Statement<'a>>,
     /// topic slug → source id → paragraphs on that topic.
     coverage: BTreeMap<&'a str, BTreeMap<&'a str, usize>>,
+    timeline: Vec<Event<'a>>,
+    similarity: Vec<Pair<'a>>,
+    spellings: Vec<Spelling<'a>>,
+    figures: Vec<Figure<'a>>,
+    citations: Vec<Citation>,
 }
 
 #[derive(Serialize)]
@@ -43,6 +51,11 @@ struct Paragraph<'a> {
     heading: bool,
     topics: Vec<&'a str>,
     participants: Vec<&'a str>,
+    /// The best share of this paragraph's content words found in one
+    /// paragraph of another source; null when not judged.
+    support: Option<f64>,
+    /// No other source carries its substance.
+    single_source: bool,
 }
 
 #[derive(Serialize)]
@@ -61,6 +74,7 @@ struct Participant<'a> {
     aliases: &'a [String],
     role: Option<&'a str>,
     affiliation: Option<&'a str>,
+    notes: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -69,16 +83,70 @@ struct Quote<'a> {
     paragraph: usize,
     text: &'a str,
     speaker: Option<&'a str>,
+    descriptor: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Statement<'a> {
+    speaker: Option<&'a str>,
+    quotes: &'a [usize],
+}
+
+#[derive(Serialize)]
+struct Event<'a> {
+    date: String,
+    until: Option<String>,
+    title: &'a str,
+    description: Option<&'a str>,
+    participants: Vec<&'a str>,
+    topics: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Pair<'a> {
+    a: &'a str,
+    b: &'a str,
+    similarity: f64,
+    shared_shingles: usize,
+    derivative: bool,
+}
+
+#[derive(Serialize)]
+struct Spelling<'a> {
+    participant: Option<&'a str>,
+    note: Option<&'a str>,
+    /// form → source id → occurrences.
+    forms: BTreeMap<&'a str, BTreeMap<&'a str, usize>>,
+}
+
+#[derive(Serialize)]
+struct Figure<'a> {
+    source: &'a str,
+    paragraph: usize,
+    text: &'a str,
+    unit: &'a str,
+}
+
+#[derive(Serialize)]
+struct Citation {
+    file: String,
+    line: usize,
+    source: String,
+    /// First and last paragraph; 0 and 0 for a whole source.
+    from: usize,
+    to: usize,
 }
 
 pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
     let topic_slug = |t: usize| project.topics[t].slug.as_str();
     let person_id = |p: usize| project.participants[p].id.as_str();
+    let source_id = |s: usize| project.articles[s].id.as_str();
     let sources = project
         .articles
         .iter()
         .zip(&analysis.sources)
-        .map(|(a, text)| Source {
+        .enumerate()
+        .map(|(s, (a, text))| Source {
             id: &a.id,
             title: &a.meta.title,
             outlet: a.meta.outlet.as_deref(),
@@ -87,17 +155,20 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
             published_estimated: a.meta.published_estimated,
             url: a.meta.url.as_deref(),
             language: a.meta.language.as_deref(),
-            notes: a.meta.notes.as_deref(),
+            notes: a.meta.notes.as_ref().map(|n| n.text.as_str()),
             paragraphs: text
                 .paragraphs
                 .iter()
-                .map(|p| Paragraph {
+                .enumerate()
+                .map(|(i, p)| Paragraph {
                     n: p.n,
                     anchor: p.anchor(),
                     text: &p.text,
                     heading: p.heading,
                     topics: p.topics().into_iter().map(topic_slug).collect(),
                     participants: p.participants().into_iter().map(person_id).collect(),
+                    support: analysis.support[s][i].map(|v| (v * 1000.0).round() / 1000.0),
+                    single_source: analysis.support[s][i].is_some_and(|v| v < UNIQUE_BELOW),
                 })
                 .collect(),
         })
@@ -110,7 +181,7 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
             title: &t.title,
             order: t.order,
             keywords: &t.keywords,
-            summary: t.summary.as_deref(),
+            summary: t.summary.as_ref().map(|s| s.text.as_str()),
         })
         .collect();
     let participants = project
@@ -122,16 +193,26 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
             aliases: &p.aliases,
             role: p.role.as_deref(),
             affiliation: p.affiliation.as_deref(),
+            notes: p.notes.as_ref().map(|n| n.text.as_str()),
         })
         .collect();
     let quotes = analysis
         .quotes
         .iter()
         .map(|q| Quote {
-            source: &project.articles[q.source].id,
+            source: source_id(q.source),
             paragraph: analysis.sources[q.source].paragraphs[q.paragraph].n,
             text: analysis.quote_text(q),
             speaker: q.speaker.map(person_id),
+            descriptor: q.descriptor.as_deref(),
+        })
+        .collect();
+    let statements = analysis
+        .statements
+        .iter()
+        .map(|st| Statement {
+            speaker: st.speaker.map(person_id),
+            quotes: &st.quotes,
         })
         .collect();
     let coverage = project
@@ -148,6 +229,86 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
             (t.slug.as_str(), by_source)
         })
         .collect();
+    let timeline = project
+        .timeline
+        .iter()
+        .map(|e| Event {
+            date: e.date.to_string(),
+            until: e.until.map(|d| d.to_string()),
+            title: &e.title,
+            description: e.description.as_ref().map(|d| d.text.as_str()),
+            participants: e.participants.iter().map(|&p| person_id(p)).collect(),
+            topics: e.topics.iter().map(|&t| topic_slug(t)).collect(),
+        })
+        .collect();
+    let similarity = analysis
+        .pairs
+        .iter()
+        .map(|p| Pair {
+            a: source_id(p.a),
+            b: source_id(p.b),
+            similarity: (p.similarity * 10000.0).round() / 10000.0,
+            shared_shingles: p.shared,
+            derivative: p.similarity >= DERIVATIVE_AT,
+        })
+        .collect();
+    let spellings = analysis
+        .spellings
+        .iter()
+        .map(|sp| Spelling {
+            participant: sp.participant.map(person_id),
+            note: sp.note.as_deref(),
+            forms: sp
+                .forms
+                .iter()
+                .map(|(form, by)| {
+                    (
+                        form.as_str(),
+                        by.iter().map(|&(s, n)| (source_id(s), n)).collect(),
+                    )
+                })
+                .collect(),
+        })
+        .collect();
+    let figures = analysis
+        .figures
+        .iter()
+        .map(|f| {
+            let p = &analysis.sources[f.source].paragraphs[f.paragraph];
+            Figure {
+                source: source_id(f.source),
+                paragraph: p.n,
+                text: &p.text[f.start..f.end],
+                unit: &f.unit,
+            }
+        })
+        .collect();
+    let citations = citations::all_prose(project)
+        .into_iter()
+        .flat_map(|prose| {
+            citations::parse(&prose.text)
+                .0
+                .into_iter()
+                .flat_map(move |g| {
+                    let d = prose.diagnostic_at(
+                        &prose.text[g.start..g.end],
+                        prose.text[..g.start]
+                            .matches(&prose.text[g.start..g.end])
+                            .count(),
+                        "",
+                    );
+                    let line = d.position.map_or(0, |p| p.line);
+                    let file = prose.path.display().to_string();
+                    g.refs.into_iter().map(move |r| Citation {
+                        file: file.clone(),
+                        line,
+                        source: r.source,
+                        from: r.from,
+                        to: r.to,
+                    })
+                })
+        })
+        .collect();
     let export = Export {
         generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
         title: &project.config.title,
@@ -156,7 +317,13 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
         topics,
         participants,
         quotes,
+        statements,
         coverage,
+        timeline,
+        similarity,
+        spellings,
+        figures,
+        citations,
     };
     let mut bytes = serde_json::to_vec_pretty(&export).expect("plain structs always serialise");
     bytes.push(b'\n');

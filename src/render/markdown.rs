@@ -4,7 +4,9 @@
 //! page must not be able to inject a script into the dossier. Links keep only
 //! web, mail and in-site targets.
 
-use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, html};
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd, html};
+
+use crate::analyze::citations;
 
 pub fn to_html(markdown: &str) -> String {
     render(markdown, false)
@@ -13,13 +15,143 @@ pub fn to_html(markdown: &str) -> String {
 /// With `allow_raw_html` (the dossier's `allow_raw_html: true`), raw HTML in
 /// the analyst's own Markdown passes through; links are still checked.
 pub fn render(markdown: &str, allow_raw_html: bool) -> String {
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, safe_events(markdown, allow_raw_html));
+    out
+}
+
+/// Markdown with citations, as HTML: each citation group becomes whatever
+/// `cite` makes of it, and each paragraph or list item that cites nothing is
+/// marked, so a reader sees which statements rest on a source.
+pub struct Cited {
+    pub html: String,
+    /// Paragraphs and list items.
+    pub statements: usize,
+    /// Those of them with at least one citation.
+    pub cited: usize,
+}
+
+/// Private-use characters: they survive Markdown untouched and cannot be
+/// typed by accident, so they mark where each citation goes.
+const OPEN: char = '\u{E000}';
+const CLOSE: char = '\u{E001}';
+
+pub fn render_cited(
+    markdown: &str,
+    allow_raw_html: bool,
+    groups: &[citations::Group],
+    mut cite: impl FnMut(&citations::Group) -> String,
+) -> Cited {
+    let mut marked = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (k, g) in groups.iter().enumerate() {
+        marked.push_str(&markdown[at..g.start]);
+        marked.push_str(&format!("{OPEN}{k}{CLOSE}"));
+        at = g.end;
+    }
+    marked.push_str(&markdown[at..]);
+
+    let events: Vec<Event> = safe_events(&marked, allow_raw_html).collect();
+    let (mut statements, mut cited) = (0, 0);
+    // For each open paragraph or item: is it marked as citing nothing?
+    let mut open: Vec<bool> = Vec::new();
+    let mut rewritten: Vec<Event> = Vec::with_capacity(events.len() + 8);
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(tag @ (Tag::Paragraph | Tag::Item)) => {
+                let end = TagEnd::from(tag.clone());
+                let body = block_body(&events[i + 1..], &end);
+                // A list item holding paragraphs is judged by its paragraphs.
+                let judged = !(matches!(tag, Tag::Item)
+                    && body
+                        .iter()
+                        .any(|e| matches!(e, Event::Start(Tag::Paragraph))));
+                let cites = body
+                    .iter()
+                    .any(|e| matches!(e, Event::Text(t) if t.contains(OPEN)));
+                let uncited = judged && !cites;
+                if judged {
+                    statements += 1;
+                    cited += usize::from(cites);
+                }
+                open.push(uncited);
+                if uncited {
+                    let name = if matches!(tag, Tag::Item) { "li" } else { "p" };
+                    rewritten.push(Event::Html(format!("<{name} class=\"uncited\">").into()));
+                } else {
+                    rewritten.push(event.clone());
+                }
+            }
+            Event::End(end @ (TagEnd::Paragraph | TagEnd::Item)) => {
+                if open.pop().unwrap_or(false) {
+                    let name = if matches!(end, TagEnd::Item) {
+                        "li"
+                    } else {
+                        "p"
+                    };
+                    rewritten.push(Event::Html(
+                        format!(" <span class=\"uncited-note\">no source cited</span></{name}>\n")
+                            .into(),
+                    ));
+                } else {
+                    rewritten.push(event.clone());
+                }
+            }
+            _ => rewritten.push(event.clone()),
+        }
+    }
+    let mut html_out = String::with_capacity(marked.len() * 3 / 2);
+    html::push_html(&mut html_out, rewritten.into_iter());
+    // Put the citations in; `cite` escapes what it writes.
+    let mut html = String::with_capacity(html_out.len());
+    let mut rest = html_out.as_str();
+    while let Some(i) = rest.find(OPEN) {
+        html.push_str(&rest[..i]);
+        let after = &rest[i + OPEN.len_utf8()..];
+        let Some(j) = after.find(CLOSE) else {
+            rest = after;
+            continue;
+        };
+        if let Some(g) = after[..j].parse::<usize>().ok().and_then(|k| groups.get(k)) {
+            html.push_str(&cite(g));
+        }
+        rest = &after[j + CLOSE.len_utf8()..];
+    }
+    html.push_str(rest);
+    Cited {
+        html,
+        statements,
+        cited,
+    }
+}
+
+/// The events inside a block, up to its matching end.
+fn block_body<'e, 'a>(events: &'e [Event<'a>], end: &TagEnd) -> &'e [Event<'a>] {
+    let mut depth = 0;
+    for (i, e) in events.iter().enumerate() {
+        match e {
+            Event::Start(t) if TagEnd::from(t.clone()) == *end => depth += 1,
+            Event::End(t) if t == end => {
+                if depth == 0 {
+                    return &events[..i];
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    events
+}
+
+/// The analyst's Markdown as events that cannot run code: raw HTML as text
+/// (unless allowed), links only to the web, mail or the site, and images
+/// from other hosts as plain links (a page must request nothing elsewhere).
+fn safe_events(markdown: &str, allow_raw_html: bool) -> impl Iterator<Item = Event<'_>> {
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
-    // An image from another host would be a request (a tracker) to a site
-    // that is not the dossier's own: it becomes a plain link instead.
     let mut external_image = false;
-    let events = Parser::new_ext(markdown, options).map(|event| match event {
+    Parser::new_ext(markdown, options).map(move |event| match event {
         Event::Html(raw) | Event::InlineHtml(raw) if !allow_raw_html => Event::Text(raw),
         Event::Start(Tag::Link {
             link_type,
@@ -57,15 +189,12 @@ pub fn render(markdown: &str, allow_raw_html: bool) -> String {
             };
             Event::Start(tag)
         }
-        Event::End(pulldown_cmark::TagEnd::Image) if external_image => {
+        Event::End(TagEnd::Image) if external_image => {
             external_image = false;
-            Event::End(pulldown_cmark::TagEnd::Link)
+            Event::End(TagEnd::Link)
         }
         other => other,
-    });
-    let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events);
-    out
+    })
 }
 
 fn safe_link(url: CowStr<'_>) -> CowStr<'_> {
@@ -92,7 +221,7 @@ pub fn lead(markdown: &str) -> String {
             match event {
                 Event::Text(t) | Event::Code(t) => out.push_str(&t),
                 Event::SoftBreak | Event::HardBreak => out.push(' '),
-                Event::End(pulldown_cmark::TagEnd::Strong) => break,
+                Event::End(TagEnd::Strong) => break,
                 _ => {}
             }
         }
@@ -112,7 +241,7 @@ pub fn to_plain(markdown: &str) -> String {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
-            Event::End(pulldown_cmark::TagEnd::Paragraph) if !out.is_empty() => break,
+            Event::End(TagEnd::Paragraph) if !out.is_empty() => break,
             _ => {}
         }
     }
@@ -148,6 +277,32 @@ mod tests {
     fn lead_is_the_opening_bold_run_or_the_first_sentence() {
         assert_eq!(lead("**All agree.** But details differ."), "All agree.");
         assert_eq!(lead("First one. Second one."), "First one.");
+    }
+
+    #[test]
+    fn citations_become_links_and_uncited_statements_are_marked() {
+        let md = "Cited [@000:p4].\n\n- cited item [@001:p2]\n- bare item\n\nBare paragraph.\n";
+        let (groups, _) = citations::parse(md);
+        let out = render_cited(md, false, &groups, |g| {
+            format!("<sup>{}</sup>", g.refs[0].source)
+        });
+        assert!(
+            out.html.contains("<p>Cited <sup>000</sup>.</p>"),
+            "{}",
+            out.html
+        );
+        assert!(
+            out.html.contains("<li>cited item <sup>001</sup></li>"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains(r#"<li class="uncited">bare item <span class="uncited-note">no source cited</span></li>"#), "{}", out.html);
+        assert!(
+            out.html.contains(r#"<p class="uncited">Bare paragraph."#),
+            "{}",
+            out.html
+        );
+        assert_eq!((out.statements, out.cited), (4, 2));
     }
 
     #[test]

@@ -33,7 +33,6 @@ pub struct SourceCard {
     pub published_estimated: bool,
     pub url: Option<String>,
     pub language: Option<String>,
-    pub notes_html: Option<String>,
     pub href: String,
     pub paragraphs: usize,
     pub words: usize,
@@ -44,7 +43,6 @@ pub struct SourceCard {
 pub struct TopicCard {
     pub slug: String,
     pub title: String,
-    pub summary_html: Option<String>,
     pub summary_plain: Option<String>,
     /// The bottom line alone, for cards.
     pub summary_lead: Option<String>,
@@ -54,6 +52,8 @@ pub struct TopicCard {
     pub passages: usize,
     /// Sources with at least one such paragraph.
     pub sources: usize,
+    /// Of those paragraphs, how many no other source carries.
+    pub single_source: usize,
 }
 
 #[derive(Serialize, Clone)]
@@ -63,7 +63,6 @@ pub struct ParticipantCard {
     pub aliases: Vec<String>,
     pub role: Option<String>,
     pub affiliation: Option<String>,
-    pub notes_html: Option<String>,
     pub href: String,
     pub mentions: usize,
     pub sources: usize,
@@ -89,6 +88,8 @@ pub struct Passage<'a> {
     pub anchor: String,
     pub href: String,
     pub heading: bool,
+    /// No other source carries this passage's substance.
+    pub unique: bool,
     pub segments: Vec<Segment<'a>>,
     pub topics: Vec<Link>,
     pub participants: Vec<Link>,
@@ -98,6 +99,9 @@ pub struct Passage<'a> {
 pub struct QuoteView<'a> {
     pub text: &'a str,
     pub speaker: Option<Link>,
+    /// How the text describes an unnamed speaker ("the official").
+    pub descriptor: Option<&'a str>,
+    pub topics: Vec<Link>,
     pub source: &'a SourceCard,
     pub n: usize,
     pub href: String,
@@ -146,6 +150,21 @@ pub struct Model<'a> {
     pub participants: Vec<ParticipantCard>,
 }
 
+impl Model<'_> {
+    /// The quotes of source `s` (quotes are in source order).
+    pub fn quotes_of(&self, s: usize) -> std::ops::Range<usize> {
+        let q = &self.analysis.quotes;
+        q.partition_point(|x| x.source < s)..q.partition_point(|x| x.source <= s)
+    }
+
+    /// The figures of paragraph `i` of source `s` (figures are in order).
+    pub fn figures_of(&self, s: usize, i: usize) -> std::ops::Range<usize> {
+        let f = &self.analysis.figures;
+        f.partition_point(|x| (x.source, x.paragraph) < (s, i))
+            ..f.partition_point(|x| (x.source, x.paragraph) <= (s, i))
+    }
+}
+
 pub fn source_href(id: &str) -> String {
     format!("sources/{id}/index.html")
 }
@@ -165,7 +184,6 @@ pub fn long_date(d: jiff::civil::Date) -> String {
 impl<'a> Model<'a> {
     pub fn new(project: &'a Project, analysis: &'a Analysis, base_url: Option<String>) -> Self {
         let config = &project.config;
-        let raw = config.allow_raw_html;
         let site = SiteView {
             title: config.title.clone(),
             subtitle: config.subtitle.clone(),
@@ -180,19 +198,19 @@ impl<'a> Model<'a> {
             .articles
             .iter()
             .enumerate()
-            .map(|(s, a)| source_card(a, s, analysis, raw))
+            .map(|(s, a)| source_card(a, s, analysis))
             .collect();
         let topics = project
             .topics
             .iter()
             .enumerate()
-            .map(|(t, topic)| topic_card(topic, t, analysis, raw))
+            .map(|(t, topic)| topic_card(topic, t, analysis))
             .collect();
         let participants = project
             .participants
             .iter()
             .enumerate()
-            .map(|(p, part)| participant_card(part, p, analysis, raw))
+            .map(|(p, part)| participant_card(part, p, analysis))
             .collect();
         Model {
             project,
@@ -236,18 +254,20 @@ impl<'a> Model<'a> {
         }
     }
 
-    /// A paragraph as a passage, highlighting the hits `highlight` selects.
+    /// Paragraph `i` of source `s` as a passage, with `highlight` marked.
     pub fn passage(
         &self,
         source: usize,
-        para: &'a Paragraph,
+        i: usize,
         highlight: &[(usize, usize, &'static str)],
     ) -> Passage<'a> {
+        let para: &'a Paragraph = &self.analysis.sources[source].paragraphs[i];
         Passage {
             n: para.n,
             anchor: para.anchor(),
             href: format!("{}#{}", self.sources[source].href, para.anchor()),
             heading: para.heading,
+            unique: is_unique(self.analysis, source, i),
             segments: segments(&para.text, highlight),
             topics: para
                 .topics()
@@ -268,7 +288,7 @@ impl<'a> Model<'a> {
         }
     }
 
-    pub fn quote(&self, q: &crate::analyze::Quote) -> QuoteView<'_> {
+    pub fn quote<'s>(&'s self, q: &'s crate::analyze::Quote) -> QuoteView<'s> {
         let para = &self.analysis.sources[q.source].paragraphs[q.paragraph];
         QuoteView {
             text: self.analysis.quote_text(q),
@@ -276,11 +296,25 @@ impl<'a> Model<'a> {
                 label: self.participants[p].name.clone(),
                 href: self.participants[p].href.clone(),
             }),
+            descriptor: q.descriptor.as_deref(),
+            topics: para
+                .topics()
+                .into_iter()
+                .map(|t| Link {
+                    label: self.topics[t].title.clone(),
+                    href: self.topics[t].href.clone(),
+                })
+                .collect(),
             source: &self.sources[q.source],
             n: para.n,
             href: format!("{}#{}", self.sources[q.source].href, para.anchor()),
         }
     }
+}
+
+/// Whether paragraph `i` of source `s` carries substance no other source does.
+pub fn is_unique(analysis: &Analysis, s: usize, i: usize) -> bool {
+    analysis.support[s][i].is_some_and(|v| v < crate::analyze::compare::UNIQUE_BELOW)
 }
 
 fn heat_level(count: usize, max: usize) -> usize {
@@ -340,7 +374,7 @@ pub fn segments<'t>(text: &'t str, ranges: &[(usize, usize, &'static str)]) -> V
     out
 }
 
-fn source_card(a: &Article, s: usize, analysis: &Analysis, raw: bool) -> SourceCard {
+fn source_card(a: &Article, s: usize, analysis: &Analysis) -> SourceCard {
     let paras = &analysis.sources[s].paragraphs;
     SourceCard {
         id: a.id.clone(),
@@ -357,33 +391,48 @@ fn source_card(a: &Article, s: usize, analysis: &Analysis, raw: bool) -> SourceC
         published_estimated: a.meta.published_estimated,
         url: a.meta.url.clone(),
         language: a.meta.language.clone(),
-        notes_html: a.meta.notes.as_deref().map(|n| markdown::render(n, raw)),
         href: source_href(&a.id),
         paragraphs: paras.iter().filter(|p| !p.heading).count(),
         words: paras
             .iter()
             .map(|p| p.text.split_whitespace().count())
             .sum(),
-        quotes: analysis.quotes.iter().filter(|q| q.source == s).count(),
+        quotes: {
+            let q = &analysis.quotes;
+            q.partition_point(|x| x.source <= s) - q.partition_point(|x| x.source < s)
+        },
     }
 }
 
-fn topic_card(topic: &Topic, t: usize, analysis: &Analysis, raw: bool) -> TopicCard {
+fn topic_card(topic: &Topic, t: usize, analysis: &Analysis) -> TopicCard {
     let counts: Vec<usize> = analysis.coverage[t].clone();
     TopicCard {
         slug: topic.slug.clone(),
         title: topic.title.clone(),
-        summary_html: topic.summary.as_deref().map(|s| markdown::render(s, raw)),
-        summary_plain: topic.summary.as_deref().map(markdown::to_plain),
-        summary_lead: topic.summary.as_deref().map(markdown::lead),
+        summary_plain: topic.summary.as_ref().map(|s| markdown::to_plain(&s.text)),
+        summary_lead: topic.summary.as_ref().map(|s| markdown::lead(&s.text)),
         keywords: topic.keywords.clone(),
         href: topic_href(&topic.slug),
         passages: counts.iter().sum(),
         sources: counts.iter().filter(|&&c| c > 0).count(),
+        single_source: analysis
+            .sources
+            .iter()
+            .enumerate()
+            .map(|(s, text)| {
+                text.paragraphs
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, p)| {
+                        !p.heading && p.topics().contains(&t) && is_unique(analysis, s, *i)
+                    })
+                    .count()
+            })
+            .sum(),
     }
 }
 
-fn participant_card(p: &Participant, i: usize, analysis: &Analysis, raw: bool) -> ParticipantCard {
+fn participant_card(p: &Participant, i: usize, analysis: &Analysis) -> ParticipantCard {
     let counts = &analysis.mentions[i];
     ParticipantCard {
         id: p.id.clone(),
@@ -391,7 +440,6 @@ fn participant_card(p: &Participant, i: usize, analysis: &Analysis, raw: bool) -
         aliases: p.aliases.clone(),
         role: p.role.clone(),
         affiliation: p.affiliation.clone(),
-        notes_html: p.notes.as_deref().map(|n| markdown::render(n, raw)),
         href: participant_href(&p.id),
         mentions: counts.iter().sum(),
         sources: counts.iter().filter(|&&c| c > 0).count(),

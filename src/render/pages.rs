@@ -1,0 +1,722 @@
+//! One function per kind of page: each gathers what its page shows from the
+//! shared model and renders it. Pages are independent, so they are rendered
+//! in parallel.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::Context;
+
+use super::cite::{CitedView, Citer, RefView};
+use super::view::{self, Counted, Link, Model, QuoteView, SourceCard, SourceGroup, marks};
+use super::{OutputFile, Renderer, template_error};
+use crate::analyze::compare::DERIVATIVE_AT;
+use crate::diagnostic::Diagnostic;
+
+pub type Page = Result<OutputFile, Diagnostic>;
+
+pub struct Pages<'r, 'm> {
+    pub renderer: &'r Renderer,
+    pub model: &'m Model<'m>,
+}
+
+#[derive(Serialize)]
+struct Common<'a> {
+    site: &'a view::SiteView,
+    /// From this page back to the site root: "", "../" or "../../".
+    root: &'static str,
+    /// Which part of the navigation is current.
+    section: &'static str,
+    /// This page's path, for canonical URLs.
+    path: String,
+    /// The numbered references of the citations on this page.
+    references: Vec<RefView>,
+}
+
+/// From a page at `path` back to the site root.
+pub fn root_of(path: &str) -> &'static str {
+    ["", "../", "../../", "../../../"][path.matches('/').count().min(3)]
+}
+
+/// A statement and every outlet's rendering of it.
+#[derive(Serialize)]
+struct StatementView<'a> {
+    speaker: Option<Link>,
+    descriptor: Option<&'a str>,
+    /// Reported by more than one source.
+    shared: bool,
+    variants: Vec<QuoteView<'a>>,
+}
+
+#[derive(Serialize)]
+struct EventView {
+    anchor: String,
+    date: String,
+    date_iso: String,
+    until: Option<String>,
+    until_iso: Option<String>,
+    title: String,
+    description: Option<CitedView>,
+    participants: Vec<Link>,
+    topics: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct PairView<'a> {
+    a: &'a SourceCard,
+    b: &'a SourceCard,
+    /// Share of word triples in common, as a percentage.
+    percent: String,
+    shared: usize,
+    derivative: bool,
+}
+
+#[derive(Serialize)]
+struct SpellingView<'a> {
+    /// The participant whose name is spelled differently, if it is one.
+    participant: Option<Link>,
+    note: Option<&'a str>,
+    forms: Vec<FormView<'a>>,
+}
+
+#[derive(Serialize)]
+struct FormView<'a> {
+    form: &'a str,
+    sources: Vec<Counted<'a, SourceCard>>,
+}
+
+#[derive(Serialize)]
+struct FigureView<'a> {
+    figure: &'a str,
+    unit: &'a str,
+    context: String,
+    source: &'a SourceCard,
+    n: usize,
+    href: String,
+}
+
+/// Similarity of every pair of a small set of sources, for a table.
+#[derive(Serialize)]
+struct SimilarityTable<'a> {
+    sources: Vec<&'a SourceCard>,
+    rows: Vec<SimilarityRow<'a>>,
+}
+
+#[derive(Serialize)]
+struct SimilarityRow<'a> {
+    source: &'a SourceCard,
+    /// Empty on the diagonal.
+    cells: Vec<Option<SimilarityCell>>,
+}
+
+#[derive(Serialize)]
+struct SimilarityCell {
+    percent: String,
+    derivative: bool,
+}
+
+/// A full table is readable up to this many sources; beyond, only pairs.
+const TABLE_MAX_SOURCES: usize = 15;
+
+impl<'m> Pages<'_, 'm> {
+    fn emit<T: Serialize>(
+        &self,
+        template: &str,
+        path: String,
+        section: &'static str,
+        references: Vec<RefView>,
+        page: &T,
+    ) -> Page {
+        let common = Common {
+            site: &self.model.site,
+            root: root_of(&path),
+            section,
+            path: path.trim_end_matches("index.html").to_string(),
+            references,
+        };
+        Context::from_serialize(&common)
+            .and_then(|mut ctx| {
+                ctx.extend(Context::from_serialize(page)?);
+                Ok(ctx)
+            })
+            .and_then(|ctx| self.renderer.tera.render(template, &ctx))
+            .map(|html| OutputFile {
+                path,
+                bytes: html.into_bytes(),
+            })
+            .map_err(|e| template_error(&e, &self.renderer.origins, &self.renderer.sources))
+    }
+
+    pub fn index(&self) -> Page {
+        let m = self.model;
+        let path = "index.html";
+        let mut citer = Citer::new(m, root_of(path));
+        let mut participants: Vec<&view::ParticipantCard> = m.participants.iter().collect();
+        participants.sort_by(|a, b| b.mentions.cmp(&a.mentions).then(a.name.cmp(&b.name)));
+        #[derive(Serialize)]
+        struct Index<'a> {
+            summary: Option<CitedView>,
+            topics: &'a [view::TopicCard],
+            sources: &'a [SourceCard],
+            participants: Vec<&'a view::ParticipantCard>,
+            coverage: view::CoverageView<'a>,
+            quotes: usize,
+            statements: usize,
+            paragraphs: usize,
+            timeline: Vec<EventView>,
+            derivative: Vec<PairView<'a>>,
+            spellings: Vec<SpellingView<'a>>,
+            single_source: usize,
+        }
+        let summary = citer.prose_opt(m.project.summary.as_ref());
+        // The strip shows events without their descriptions.
+        let timeline = self.events(&mut Citer::new(m, root_of(path)), false);
+        let page = Index {
+            summary,
+            topics: &m.topics,
+            sources: &m.sources,
+            participants,
+            coverage: m.coverage(),
+            quotes: m.analysis.quotes.len(),
+            statements: m.analysis.statements.len(),
+            paragraphs: m.sources.iter().map(|s| s.paragraphs).sum(),
+            timeline,
+            derivative: self
+                .pairs(None)
+                .into_iter()
+                .filter(|p| p.derivative)
+                .collect(),
+            spellings: self.spellings(),
+            single_source: m.topics.iter().map(|t| t.single_source).sum(),
+        };
+        self.emit("index.html", path.into(), "home", citer.finish(), &page)
+    }
+
+    pub fn lists(&self) -> Vec<Page> {
+        let m = self.model;
+        #[derive(Serialize)]
+        struct List<'a, T: Serialize> {
+            items: &'a [T],
+        }
+        vec![
+            self.emit(
+                "topics.html",
+                "topics/index.html".into(),
+                "topics",
+                Vec::new(),
+                &List { items: &m.topics },
+            ),
+            self.emit(
+                "sources.html",
+                "sources/index.html".into(),
+                "sources",
+                Vec::new(),
+                &List { items: &m.sources },
+            ),
+            self.emit(
+                "participants.html",
+                "participants/index.html".into(),
+                "participants",
+                Vec::new(),
+                &List {
+                    items: &m.participants,
+                },
+            ),
+        ]
+    }
+
+    pub fn topic(&self, t: usize) -> Page {
+        let m = self.model;
+        let path = view::topic_href(&m.topics[t].slug);
+        let mut citer = Citer::new(m, root_of(&path));
+        let mut groups = Vec::new();
+        let mut silent = Vec::new();
+        let mut people: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut figures = Vec::new();
+        for (s, text) in m.analysis.sources.iter().enumerate() {
+            let mut passages = Vec::new();
+            for (i, p) in text.paragraphs.iter().enumerate() {
+                if p.heading || !p.topics().contains(&t) {
+                    continue;
+                }
+                for who in p.participants() {
+                    *people.entry(who).or_default() += 1;
+                }
+                passages.push(m.passage(s, i, &marks(&p.topic_hits, |o| o == t, "kw")));
+                figures.extend(self.figures_of(s, i));
+            }
+            if passages.is_empty() {
+                silent.push(&m.sources[s]);
+            } else {
+                groups.push(SourceGroup {
+                    source: &m.sources[s],
+                    count: passages.len(),
+                    passages,
+                });
+            }
+        }
+        // Like with like: figures of one unit stand side by side.
+        figures.sort_by(|a, b| {
+            (a.unit, a.source.id.as_str(), a.n).cmp(&(b.unit, b.source.id.as_str(), b.n))
+        });
+        let quotes: Vec<_> = m
+            .analysis
+            .quotes
+            .iter()
+            .filter(|q| {
+                m.analysis.sources[q.source].paragraphs[q.paragraph]
+                    .topics()
+                    .contains(&t)
+            })
+            .map(|q| m.quote(q))
+            .collect();
+        let mut people: Vec<_> = people
+            .into_iter()
+            .map(|(p, count)| Counted {
+                item: &m.participants[p],
+                count,
+            })
+            .collect();
+        people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(&b.item.name)));
+        let events: Vec<EventView> = self
+            .events(&mut citer, false)
+            .into_iter()
+            .zip(&m.project.timeline)
+            .filter(|(_, e)| e.topics.contains(&t))
+            .map(|(v, _)| v)
+            .collect();
+        #[derive(Serialize)]
+        struct TopicPage<'a> {
+            topic: &'a view::TopicCard,
+            summary: Option<CitedView>,
+            groups: Vec<SourceGroup<'a>>,
+            silent: Vec<&'a SourceCard>,
+            quotes: Vec<QuoteView<'a>>,
+            participants: Vec<Counted<'a, view::ParticipantCard>>,
+            figures: Vec<FigureView<'a>>,
+            events: Vec<EventView>,
+        }
+        let summary = citer.prose_opt(m.project.topics[t].summary.as_ref());
+        let page = TopicPage {
+            topic: &m.topics[t],
+            summary,
+            groups,
+            silent,
+            quotes,
+            participants: people,
+            figures,
+            events,
+        };
+        self.emit("topic.html", path, "topics", citer.finish(), &page)
+    }
+
+    pub fn source(&self, s: usize) -> Page {
+        let m = self.model;
+        let path = view::source_href(&m.sources[s].id);
+        let mut citer = Citer::new(m, root_of(&path));
+        let text = &m.analysis.sources[s];
+        let own_quotes = &m.analysis.quotes[m.quotes_of(s)];
+        let paragraphs: Vec<_> = text
+            .paragraphs
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                let quote_marks: Vec<(usize, usize, &'static str)> = own_quotes
+                    .iter()
+                    .filter(|q| q.paragraph == i)
+                    .map(|q| (q.start, q.end, "quote"))
+                    .collect();
+                m.passage(s, i, &quote_marks)
+            })
+            .collect();
+        let quotes: Vec<_> = own_quotes.iter().map(|q| m.quote(q)).collect();
+        let topics: Vec<_> = m
+            .topics
+            .iter()
+            .enumerate()
+            .filter_map(|(t, card)| {
+                let count = m.analysis.coverage[t][s];
+                (count > 0).then_some(Counted { item: card, count })
+            })
+            .collect();
+        let mut people: Vec<_> = m
+            .participants
+            .iter()
+            .enumerate()
+            .filter_map(|(p, card)| {
+                let count = m.analysis.mentions[p][s];
+                (count > 0).then_some(Counted { item: card, count })
+            })
+            .collect();
+        people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(&b.item.name)));
+        #[derive(Serialize)]
+        struct SourcePage<'a> {
+            source: &'a SourceCard,
+            notes: Option<CitedView>,
+            paragraphs: Vec<view::Passage<'a>>,
+            quotes: Vec<QuoteView<'a>>,
+            topics: Vec<Counted<'a, view::TopicCard>>,
+            participants: Vec<Counted<'a, view::ParticipantCard>>,
+            similar: Vec<PairView<'a>>,
+            single_source: usize,
+        }
+        let notes = citer.prose_opt(m.project.articles[s].meta.notes.as_ref());
+        let page = SourcePage {
+            source: &m.sources[s],
+            notes,
+            single_source: paragraphs.iter().filter(|p| p.unique).count(),
+            paragraphs,
+            quotes,
+            topics,
+            participants: people,
+            similar: self.pairs(Some(s)),
+        };
+        self.emit("source.html", path, "sources", citer.finish(), &page)
+    }
+
+    pub fn participant(&self, p: usize) -> Page {
+        let m = self.model;
+        let path = view::participant_href(&m.participants[p].id);
+        let mut citer = Citer::new(m, root_of(&path));
+        let mut groups = Vec::new();
+        let mut topics: BTreeMap<usize, usize> = BTreeMap::new();
+        for (s, text) in m.analysis.sources.iter().enumerate() {
+            if m.analysis.mentions[p][s] == 0 {
+                continue;
+            }
+            let mut passages = Vec::new();
+            for (i, para) in text.paragraphs.iter().enumerate() {
+                if !para.participants().contains(&p) {
+                    continue;
+                }
+                if !para.heading {
+                    for t in para.topics() {
+                        *topics.entry(t).or_default() += 1;
+                    }
+                }
+                passages.push(m.passage(s, i, &marks(&para.participant_hits, |o| o == p, "who")));
+            }
+            groups.push(SourceGroup {
+                source: &m.sources[s],
+                count: m.analysis.mentions[p][s],
+                passages,
+            });
+        }
+        let statements: Vec<StatementView> = m
+            .analysis
+            .statements
+            .iter()
+            .filter(|st| {
+                st.quotes
+                    .iter()
+                    .any(|&q| m.analysis.quotes[q].speaker == Some(p))
+            })
+            .map(|st| self.statement(st))
+            .collect();
+        let topics: Vec<_> = topics
+            .into_iter()
+            .map(|(t, count)| Counted {
+                item: &m.topics[t],
+                count,
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct ParticipantPage<'a> {
+            participant: &'a view::ParticipantCard,
+            notes: Option<CitedView>,
+            groups: Vec<SourceGroup<'a>>,
+            statements: Vec<StatementView<'a>>,
+            topics: Vec<Counted<'a, view::TopicCard>>,
+            spellings: Vec<SpellingView<'a>>,
+        }
+        let notes = citer.prose_opt(m.project.participants[p].notes.as_ref());
+        let spellings = self
+            .spellings()
+            .into_iter()
+            .filter(|sp| {
+                sp.participant
+                    .as_ref()
+                    .is_some_and(|l| l.href == m.participants[p].href)
+            })
+            .collect();
+        let page = ParticipantPage {
+            participant: &m.participants[p],
+            notes,
+            groups,
+            statements,
+            topics,
+            spellings,
+        };
+        self.emit(
+            "participant.html",
+            path,
+            "participants",
+            citer.finish(),
+            &page,
+        )
+    }
+
+    /// Every statement, with each outlet's rendering side by side.
+    pub fn quotes(&self) -> Page {
+        let m = self.model;
+        #[derive(Serialize)]
+        struct QuotesPage<'a> {
+            statements: Vec<StatementView<'a>>,
+            quotes: usize,
+            shared: usize,
+        }
+        let statements: Vec<StatementView> = m
+            .analysis
+            .statements
+            .iter()
+            .map(|st| self.statement(st))
+            .collect();
+        let page = QuotesPage {
+            quotes: m.analysis.quotes.len(),
+            shared: statements.iter().filter(|s| s.shared).count(),
+            statements,
+        };
+        self.emit(
+            "quotes.html",
+            "quotes/index.html".into(),
+            "quotes",
+            Vec::new(),
+            &page,
+        )
+    }
+
+    pub fn timeline(&self) -> Page {
+        let path = "timeline/index.html";
+        let mut citer = Citer::new(self.model, root_of(path));
+        #[derive(Serialize)]
+        struct TimelinePage {
+            events: Vec<EventView>,
+        }
+        let events = self.events(&mut citer, true);
+        self.emit(
+            "timeline.html",
+            path.into(),
+            "timeline",
+            citer.finish(),
+            &TimelinePage { events },
+        )
+    }
+
+    /// Where the sources differ: shared wording, spellings, single-source passages.
+    pub fn compare(&self) -> Page {
+        let m = self.model;
+        #[derive(Serialize)]
+        struct ComparePage<'a> {
+            table: Option<SimilarityTable<'a>>,
+            pairs: Vec<PairView<'a>>,
+            spellings: Vec<SpellingView<'a>>,
+            single: Vec<SourceGroup<'a>>,
+            threshold: String,
+        }
+        let table = (m.sources.len() <= TABLE_MAX_SOURCES).then(|| {
+            let mut value = vec![vec![None; m.sources.len()]; m.sources.len()];
+            for pair in &m.analysis.pairs {
+                value[pair.a][pair.b] = Some(pair.similarity);
+                value[pair.b][pair.a] = Some(pair.similarity);
+            }
+            SimilarityTable {
+                sources: m.sources.iter().collect(),
+                rows: m
+                    .sources
+                    .iter()
+                    .enumerate()
+                    .map(|(a, source)| SimilarityRow {
+                        source,
+                        cells: (0..m.sources.len())
+                            .map(|b| {
+                                (a != b).then(|| {
+                                    let v = value[a][b].unwrap_or(0.0);
+                                    SimilarityCell {
+                                        percent: percent(v),
+                                        derivative: v >= DERIVATIVE_AT,
+                                    }
+                                })
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        });
+        let single = m
+            .analysis
+            .sources
+            .iter()
+            .enumerate()
+            .filter_map(|(s, text)| {
+                let passages: Vec<_> = (0..text.paragraphs.len())
+                    .filter(|&i| view::is_unique(m.analysis, s, i))
+                    .map(|i| m.passage(s, i, &[]))
+                    .collect();
+                (!passages.is_empty()).then(|| SourceGroup {
+                    source: &m.sources[s],
+                    count: passages.len(),
+                    passages,
+                })
+            })
+            .collect();
+        let page = ComparePage {
+            table,
+            pairs: self.pairs(None).into_iter().take(50).collect(),
+            spellings: self.spellings(),
+            single,
+            threshold: percent(DERIVATIVE_AT),
+        };
+        self.emit(
+            "compare.html",
+            "compare/index.html".into(),
+            "compare",
+            Vec::new(),
+            &page,
+        )
+    }
+
+    fn statement(&self, st: &crate::analyze::statements::Statement) -> StatementView<'_> {
+        let m = self.model;
+        let quotes = &m.analysis.quotes;
+        let first = &quotes[st.quotes[0]];
+        StatementView {
+            speaker: st.speaker.map(|p| Link {
+                label: m.participants[p].name.clone(),
+                href: m.participants[p].href.clone(),
+            }),
+            descriptor: st
+                .quotes
+                .iter()
+                .find_map(|&q| quotes[q].descriptor.as_deref())
+                .filter(|_| st.speaker.is_none()),
+            shared: st.quotes.iter().any(|&q| quotes[q].source != first.source),
+            variants: st.quotes.iter().map(|&q| m.quote(&quotes[q])).collect(),
+        }
+    }
+
+    fn events(&self, citer: &mut Citer, with_descriptions: bool) -> Vec<EventView> {
+        let m = self.model;
+        let link_topic = |t: usize| Link {
+            label: m.topics[t].title.clone(),
+            href: m.topics[t].href.clone(),
+        };
+        let link_person = |p: usize| Link {
+            label: m.participants[p].name.clone(),
+            href: m.participants[p].href.clone(),
+        };
+        m.project
+            .timeline
+            .iter()
+            .enumerate()
+            .map(|(k, e)| EventView {
+                anchor: format!("event-{}", k + 1),
+                date: view::long_date(e.date),
+                date_iso: e.date.to_string(),
+                until: e.until.map(view::long_date),
+                until_iso: e.until.map(|d| d.to_string()),
+                title: e.title.clone(),
+                description: if with_descriptions {
+                    citer.prose_opt(e.description.as_ref())
+                } else {
+                    None
+                },
+                participants: e.participants.iter().map(|&p| link_person(p)).collect(),
+                topics: e.topics.iter().map(|&t| link_topic(t)).collect(),
+            })
+            .collect()
+    }
+
+    /// Pairs of sources sharing wording (those involving `only`, if given).
+    fn pairs(&self, only: Option<usize>) -> Vec<PairView<'_>> {
+        let m = self.model;
+        m.analysis
+            .pairs
+            .iter()
+            .filter(|p| only.is_none_or(|s| p.a == s || p.b == s))
+            .map(|p| {
+                // On a source's page, the other source comes second.
+                let (a, b) = match only {
+                    Some(s) if p.b == s => (p.b, p.a),
+                    _ => (p.a, p.b),
+                };
+                PairView {
+                    a: &m.sources[a],
+                    b: &m.sources[b],
+                    percent: percent(p.similarity),
+                    shared: p.shared,
+                    derivative: p.similarity >= DERIVATIVE_AT,
+                }
+            })
+            .collect()
+    }
+
+    fn spellings(&self) -> Vec<SpellingView<'_>> {
+        let m = self.model;
+        m.analysis
+            .spellings
+            .iter()
+            .map(|sp| SpellingView {
+                participant: sp.participant.map(|p| Link {
+                    label: m.participants[p].name.clone(),
+                    href: m.participants[p].href.clone(),
+                }),
+                note: sp.note.as_deref(),
+                forms: sp
+                    .forms
+                    .iter()
+                    .filter(|(_, by)| !by.is_empty())
+                    .map(|(form, by)| FormView {
+                        form,
+                        sources: by
+                            .iter()
+                            .map(|&(s, count)| Counted {
+                                item: &m.sources[s],
+                                count,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    fn figures_of(&self, s: usize, i: usize) -> Vec<FigureView<'_>> {
+        let m = self.model;
+        let para = &m.analysis.sources[s].paragraphs[i];
+        let range = m.figures_of(s, i);
+        m.analysis.figures[range]
+            .iter()
+            .filter(|f| f.unit != "year")
+            .map(|f| FigureView {
+                figure: &para.text[f.start..f.end],
+                unit: &f.unit,
+                context: context_around(&para.text, f.start, f.end),
+                source: &m.sources[s],
+                n: para.n,
+                href: format!("{}#{}", m.sources[s].href, para.anchor()),
+            })
+            .collect()
+    }
+}
+
+fn percent(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+/// About eight words either side of `start..end`, with ellipses where cut.
+fn context_around(text: &str, start: usize, end: usize) -> String {
+    let from = text[..start]
+        .match_indices(char::is_whitespace)
+        .nth_back(8)
+        .map_or(0, |(i, w)| i + w.len());
+    let to = text[end..]
+        .match_indices(char::is_whitespace)
+        .nth(8)
+        .map_or(text.len(), |(i, _)| end + i);
+    format!(
+        "{}{}{}",
+        if from > 0 { "… " } else { "" },
+        &text[from..to],
+        if to < text.len() { " …" } else { "" }
+    )
+}
