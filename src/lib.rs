@@ -38,13 +38,30 @@ pub struct BuildReport {
     pub participants: usize,
     pub quotes: usize,
     pub elapsed: Duration,
+    pub stages: Stages,
+}
+
+/// Time spent in each stage of the pipeline.
+#[derive(Debug, Clone, Default)]
+pub struct Stages {
+    pub load: Duration,
+    pub analyze: Duration,
+    pub render: Duration,
+    pub write: Duration,
+}
+
+/// A project loaded, analysed and rendered, not yet written.
+pub struct Prepared {
+    pub project: load::Project,
+    pub analysis: analyze::Analysis,
+    pub files: Vec<render::OutputFile>,
+    pub stages: Stages,
 }
 
 /// Everything up to, not including, writing: what `check` runs and `build` writes.
-pub fn prepare(
-    root: &Path,
-    base_url: Option<&str>,
-) -> Result<(load::Project, analyze::Analysis, Vec<render::OutputFile>), Diagnostics> {
+pub fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Diagnostics> {
+    let mut stages = Stages::default();
+    let clock = Instant::now();
     let project = load::load(root)?;
     let base_url = match base_url {
         Some(url) => {
@@ -58,21 +75,38 @@ pub fn prepare(
     };
     let layers = render::templates::gather(root, &project)?;
     let renderer = render::Renderer::new(layers)?;
+    stages.load = clock.elapsed();
+    let clock = Instant::now();
     let analysis = analyze::analyze(&project);
     // Claims the analyst cites must be in the sources before anything is written.
     analyze::citations::verify_all(&project, &analysis).into_result(())?;
+    stages.analyze = clock.elapsed();
+    let clock = Instant::now();
     let files = renderer.render(&project, &analysis, base_url)?;
-    Ok((project, analysis, files))
+    stages.render = clock.elapsed();
+    Ok(Prepared {
+        project,
+        analysis,
+        files,
+        stages,
+    })
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let (project, analysis, files) = prepare(&options.root, options.base_url.as_deref())?;
+    let Prepared {
+        project,
+        analysis,
+        files,
+        mut stages,
+    } = prepare(&options.root, options.base_url.as_deref())?;
     let output = options
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
+    let clock = Instant::now();
     write::write_site(&output, &files)?;
+    stages.write = clock.elapsed();
     Ok(BuildReport {
         output,
         pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
@@ -82,5 +116,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         participants: project.participants.len(),
         quotes: analysis.quotes.len(),
         elapsed: started.elapsed(),
+        stages,
     })
 }

@@ -31,6 +31,9 @@ enum Command {
         /// The URL the site will be published at; overrides base_url in dossier.yaml.
         #[arg(long)]
         base_url: Option<String>,
+        /// Also print the time each stage took.
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Load, analyze and render without writing; report every problem.
     Check {
@@ -65,6 +68,7 @@ fn main() -> ExitCode {
             root,
             output,
             base_url,
+            verbose,
         } => {
             let options = BuildOptions {
                 root,
@@ -84,6 +88,16 @@ fn main() -> ExitCode {
                         r.quotes,
                         r.elapsed.as_millis()
                     ));
+                    if verbose {
+                        let s = &r.stages;
+                        say(format_args!(
+                            "stages: load {} ms, analyze {} ms, render {} ms, write {} ms",
+                            s.load.as_millis(),
+                            s.analyze.as_millis(),
+                            s.render.as_millis(),
+                            s.write.as_millis()
+                        ));
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(problems) => fail(
@@ -94,7 +108,12 @@ fn main() -> ExitCode {
             }
         }
         Command::Check { root } => match prepare(&root, None) {
-            Ok((project, analysis, files)) => {
+            Ok(dossier::Prepared {
+                project,
+                analysis,
+                files,
+                ..
+            }) => {
                 say(format_args!(
                     "No problems: {} sources, {} topics, {} participants, {} quotes; {} pages would be written",
                     project.articles.len(),

@@ -40,7 +40,7 @@ fn set_title(root: &Path, title: &str) {
 fn a_build_killed_at_any_moment_leaves_the_previous_site_or_the_new_one_whole() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("corpus");
-    dossier::synth::write_corpus(&root, 300, 3).unwrap();
+    dossier::synth::write_corpus(&root, 150, 3).unwrap();
     let public = root.join("public");
 
     // The two complete sites a killed build may leave: before and after.

@@ -61,68 +61,101 @@ pub const UNIQUE_BELOW: f64 = 0.3;
 /// Passages shorter than this many words are not judged.
 const UNIQUE_MIN_WORDS: usize = 8;
 
+/// Words in more paragraphs than this are too common to find candidates by
+/// (they still count in the comparison itself).
+const RARE_DF: usize = 20;
+/// How many candidates, by shared rare words, are compared in full.
+const CANDIDATES: usize = 12;
+
 /// For every paragraph, the best share of its content words found in one
 /// paragraph of another source (`None` for headings and short paragraphs).
+///
+/// Candidates come from an inverted index of the rarer words, counted in a
+/// dense accumulator; only the best few are compared word for word. The work
+/// grows with the number of paragraphs, not its square.
 pub fn best_support(sources: &[SourceText]) -> Vec<Vec<Option<f64>>> {
-    // Word → (source, paragraph) postings, so each paragraph is compared only
-    // with paragraphs that share a word with it.
-    let sets: Vec<Vec<Vec<String>>> = sources
+    // Every paragraph's content words as sorted ids.
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut owner: Vec<(u32, u32)> = Vec::new(); // global paragraph → (source, index)
+    let mut sets: Vec<Vec<u32>> = Vec::new();
+    for (s, source) in sources.iter().enumerate() {
+        for (i, p) in source.paragraphs.iter().enumerate() {
+            let mut set: Vec<u32> = content_words(&p.text)
+                .into_iter()
+                .map(|w| {
+                    let next = ids.len() as u32;
+                    *ids.entry(w).or_insert(next)
+                })
+                .collect();
+            set.sort_unstable();
+            set.dedup();
+            sets.push(set);
+            owner.push((s as u32, i as u32));
+        }
+    }
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
+    for (g, set) in sets.iter().enumerate() {
+        for &w in set {
+            postings[w as usize].push(g as u32);
+        }
+    }
+    let mut score = vec![0u32; sets.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut out: Vec<Vec<Option<f64>>> = sources
         .iter()
-        .map(|s| {
-            s.paragraphs
-                .iter()
-                .map(|p| content_words(&p.text))
-                .collect()
-        })
+        .map(|s| vec![None; s.paragraphs.len()])
         .collect();
-    let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
-    for (s, paras) in sets.iter().enumerate() {
-        for (i, ws) in paras.iter().enumerate() {
-            for w in ws {
-                postings
-                    .entry(w.as_str())
-                    .or_default()
-                    .push((s as u32, i as u32));
+    for (g, mine) in sets.iter().enumerate() {
+        let (s, i) = owner[g];
+        let p = &sources[s as usize].paragraphs[i as usize];
+        if p.heading || p.text.split_whitespace().count() < UNIQUE_MIN_WORDS || mine.is_empty() {
+            continue;
+        }
+        for &w in mine {
+            let list = &postings[w as usize];
+            if list.len() > RARE_DF {
+                continue;
+            }
+            for &other in list {
+                if owner[other as usize].0 != s {
+                    if score[other as usize] == 0 {
+                        touched.push(other);
+                    }
+                    score[other as usize] += 1;
+                }
+            }
+        }
+        touched.sort_unstable_by_key(|&o| (std::cmp::Reverse(score[o as usize]), o));
+        let best = touched
+            .iter()
+            .take(CANDIDATES)
+            .map(|&o| shared_count(mine, &sets[o as usize]))
+            .max()
+            .unwrap_or(0);
+        for &o in &touched {
+            score[o as usize] = 0;
+        }
+        touched.clear();
+        out[s as usize][i as usize] = Some(best as f64 / mine.len() as f64);
+    }
+    out
+}
+
+/// How many ids two sorted lists share.
+fn shared_count(a: &[u32], b: &[u32]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
             }
         }
     }
-    // A word in a large share of paragraphs is boilerplate for this corpus.
-    let total: usize = sets.iter().map(Vec::len).sum();
-    let cap = (total / 10).max(50);
-    sources
-        .iter()
-        .enumerate()
-        .map(|(s, source)| {
-            source
-                .paragraphs
-                .iter()
-                .enumerate()
-                .map(|(i, p)| {
-                    if p.heading || p.text.split_whitespace().count() < UNIQUE_MIN_WORDS {
-                        return None;
-                    }
-                    let mine = &sets[s][i];
-                    if mine.is_empty() {
-                        return None;
-                    }
-                    let mut shared: HashMap<(u32, u32), usize> = HashMap::new();
-                    for w in mine {
-                        let list = &postings[w.as_str()];
-                        if list.len() > cap {
-                            continue;
-                        }
-                        for &(t, j) in list {
-                            if t as usize != s {
-                                *shared.entry((t, j)).or_default() += 1;
-                            }
-                        }
-                    }
-                    let best = shared.values().copied().max().unwrap_or(0);
-                    Some(best as f64 / mine.len() as f64)
-                })
-                .collect()
-        })
-        .collect()
+    n
 }
 
 /// Two sources and how much of their wording they share.

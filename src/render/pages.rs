@@ -117,6 +117,8 @@ struct SimilarityCell {
 
 /// A full table is readable up to this many sources; beyond, only pairs.
 const TABLE_MAX_SOURCES: usize = 15;
+/// The most similar pairs listed on the differences page.
+const TABLE_MAX_PAIRS: usize = 50;
 
 impl<'m> Pages<'_, 'm> {
     fn emit<T: Serialize>(
@@ -181,11 +183,7 @@ impl<'m> Pages<'_, 'm> {
             statements: m.analysis.statements.len(),
             paragraphs: m.sources.iter().map(|s| s.paragraphs).sum(),
             timeline,
-            derivative: self
-                .pairs(None)
-                .into_iter()
-                .filter(|p| p.derivative)
-                .collect(),
+            derivative: self.pairs(None).take_while(|p| p.derivative).collect(),
             spellings: self.spellings(),
             single_source: m.topics.iter().map(|t| t.single_source).sum(),
         };
@@ -369,7 +367,7 @@ impl<'m> Pages<'_, 'm> {
             quotes,
             topics,
             participants: people,
-            similar: self.pairs(Some(s)),
+            similar: self.pairs(Some(s)).collect(),
         };
         self.emit("source.html", path, "sources", citer.finish(), &page)
     }
@@ -561,7 +559,7 @@ impl<'m> Pages<'_, 'm> {
             .collect();
         let page = ComparePage {
             table,
-            pairs: self.pairs(None).into_iter().take(50).collect(),
+            pairs: self.pairs(None).take(TABLE_MAX_PAIRS).collect(),
             spellings: self.spellings(),
             single,
             threshold: percent(DERIVATIVE_AT),
@@ -626,28 +624,32 @@ impl<'m> Pages<'_, 'm> {
             .collect()
     }
 
-    /// Pairs of sources sharing wording (those involving `only`, if given).
-    fn pairs(&self, only: Option<usize>) -> Vec<PairView<'_>> {
+    /// Pairs of sources sharing wording, most similar first: all of them, or
+    /// the few closest to source `only`.
+    fn pairs(&self, only: Option<usize>) -> Box<dyn Iterator<Item = PairView<'_>> + '_> {
         let m = self.model;
-        m.analysis
-            .pairs
-            .iter()
-            .filter(|p| only.is_none_or(|s| p.a == s || p.b == s))
-            .map(|p| {
-                // On a source's page, the other source comes second.
-                let (a, b) = match only {
-                    Some(s) if p.b == s => (p.b, p.a),
-                    _ => (p.a, p.b),
-                };
-                PairView {
-                    a: &m.sources[a],
-                    b: &m.sources[b],
-                    percent: percent(p.similarity),
-                    shared: p.shared,
-                    derivative: p.similarity >= DERIVATIVE_AT,
-                }
-            })
-            .collect()
+        let view = move |p: &crate::analyze::compare::Pair| {
+            // On a source's page, the other source comes second.
+            let (a, b) = match only {
+                Some(s) if p.b == s => (p.b, p.a),
+                _ => (p.a, p.b),
+            };
+            PairView {
+                a: &m.sources[a],
+                b: &m.sources[b],
+                percent: percent(p.similarity),
+                shared: p.shared,
+                derivative: p.similarity >= DERIVATIVE_AT,
+            }
+        };
+        match only {
+            Some(s) => Box::new(
+                m.similar[s]
+                    .iter()
+                    .map(move |&k| view(&m.analysis.pairs[k])),
+            ),
+            None => Box::new(m.analysis.pairs.iter().map(view)),
+        }
     }
 
     fn spellings(&self) -> Vec<SpellingView<'_>> {

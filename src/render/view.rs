@@ -148,7 +148,13 @@ pub struct Model<'a> {
     pub sources: Vec<SourceCard>,
     pub topics: Vec<TopicCard>,
     pub participants: Vec<ParticipantCard>,
+    /// For each source, its most similar sources: indexes into
+    /// `analysis.pairs`, most similar first.
+    pub similar: Vec<Vec<usize>>,
 }
+
+/// How many similar sources a source's page lists.
+const SIMILAR_PER_SOURCE: usize = 10;
 
 impl Model<'_> {
     /// The quotes of source `s` (quotes are in source order).
@@ -212,6 +218,14 @@ impl<'a> Model<'a> {
             .enumerate()
             .map(|(p, part)| participant_card(part, p, analysis))
             .collect();
+        let mut similar: Vec<Vec<usize>> = vec![Vec::new(); project.articles.len()];
+        for (k, pair) in analysis.pairs.iter().enumerate() {
+            for s in [pair.a, pair.b] {
+                if similar[s].len() < SIMILAR_PER_SOURCE {
+                    similar[s].push(k);
+                }
+            }
+        }
         Model {
             project,
             analysis,
@@ -219,6 +233,7 @@ impl<'a> Model<'a> {
             sources,
             topics,
             participants,
+            similar,
         }
     }
 
