@@ -5,10 +5,12 @@
 //! [`render`] (Tera templates over a view model) → [`write`] (atomic output).
 
 pub mod analyze;
+pub mod check;
 pub mod diagnostic;
 pub mod init;
 pub mod load;
 pub mod render;
+pub mod schema;
 #[doc(hidden)]
 pub mod synth;
 pub mod write;
@@ -37,9 +39,27 @@ pub struct BuildReport {
     pub topics: usize,
     pub participants: usize,
     pub quotes: usize,
+    /// Quotes whose speaker the text names.
+    pub attributed: usize,
+    /// Paragraphs on some topic, over all sources.
+    pub passages: usize,
+    pub mentions: usize,
+    pub shared_statements: usize,
     pub elapsed: Duration,
     pub stages: Stages,
 }
+
+/// Told how a build is going, for a progress bar. Rendering calls `advance`
+/// from several threads at once.
+pub trait Progress: Sync {
+    fn stage(&self, _name: &'static str) {}
+    fn total(&self, _pages: u64) {}
+    fn advance(&self) {}
+}
+
+/// No progress shown.
+pub struct Silent;
+impl Progress for Silent {}
 
 /// Time spent in each stage of the pipeline.
 #[derive(Debug, Clone, Default)]
@@ -60,8 +80,17 @@ pub struct Prepared {
 
 /// Everything up to, not including, writing: what `check` runs and `build` writes.
 pub fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Diagnostics> {
+    prepare_with(root, base_url, &Silent)
+}
+
+pub fn prepare_with(
+    root: &Path,
+    base_url: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<Prepared, Diagnostics> {
     let mut stages = Stages::default();
     let clock = Instant::now();
+    progress.stage("reading");
     let project = load::load(root)?;
     let base_url = match base_url {
         Some(url) => {
@@ -77,12 +106,14 @@ pub fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Diagnost
     let renderer = render::Renderer::new(layers)?;
     stages.load = clock.elapsed();
     let clock = Instant::now();
+    progress.stage("analysing");
     let analysis = analyze::analyze(&project);
     // Claims the analyst cites must be in the sources before anything is written.
     analyze::citations::verify_all(&project, &analysis).into_result(())?;
     stages.analyze = clock.elapsed();
     let clock = Instant::now();
-    let files = renderer.render(&project, &analysis, base_url)?;
+    progress.stage("rendering");
+    let files = renderer.render(&project, &analysis, base_url, progress)?;
     stages.render = clock.elapsed();
     Ok(Prepared {
         project,
@@ -92,19 +123,81 @@ pub fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Diagnost
     })
 }
 
+/// What `dossier check` found beyond the build's own checks.
+pub struct CheckReport {
+    pub prepared: Prepared,
+    /// Outside links that did not answer: worth a look, not a failure.
+    pub unreachable: Vec<(String, String)>,
+    /// Outside links checked.
+    pub external_checked: usize,
+}
+
+/// Everything `build` validates, plus the links of the rendered pages; with
+/// `external`, the outside links too (`workers` at a time, each within `timeout`).
+pub fn check(root: &Path, external: Option<(usize, Duration)>) -> Result<CheckReport, Diagnostics> {
+    let prepared = prepare(root, None)?;
+    check::internal_links(&prepared.files, "public").into_result(())?;
+    let mut unreachable = Vec::new();
+    let mut external_checked = 0;
+    if let Some((workers, timeout)) = external {
+        let urls: Vec<String> = prepared
+            .project
+            .articles
+            .iter()
+            .filter_map(|a| a.meta.url.clone())
+            .collect();
+        let targets = check::external_targets(&prepared.files, &urls);
+        external_checked = targets.len();
+        let mut problems = Diagnostics::default();
+        for (url, answer) in check::external_links(&targets, workers, timeout) {
+            match answer {
+                check::Answer::Ok(_) => {}
+                check::Answer::Status(code) => {
+                    let article = prepared
+                        .project
+                        .articles
+                        .iter()
+                        .find(|a| a.meta.url.as_deref() == Some(url.as_str()));
+                    let path =
+                        article.map_or_else(|| PathBuf::from("public"), |a| a.meta_path.clone());
+                    problems.push(
+                        Diagnostic::new(path, format!("`{url}` answers HTTP {code}"))
+                            .with_hint("the page has moved or is gone: update the link, or point it to an archived copy"),
+                    );
+                }
+                check::Answer::Unreachable(why) => unreachable.push((url, why)),
+            }
+        }
+        problems.sorted().into_result(())?;
+    }
+    Ok(CheckReport {
+        prepared,
+        unreachable,
+        external_checked,
+    })
+}
+
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    build_with(options, &Silent)
+}
+
+pub fn build_with(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
     let Prepared {
         project,
         analysis,
         files,
         mut stages,
-    } = prepare(&options.root, options.base_url.as_deref())?;
+    } = prepare_with(&options.root, options.base_url.as_deref(), progress)?;
     let output = options
         .output
         .clone()
         .unwrap_or_else(|| options.root.join("public"));
     let clock = Instant::now();
+    progress.stage("writing");
     write::write_site(&output, &files)?;
     stages.write = clock.elapsed();
     Ok(BuildReport {
@@ -115,6 +208,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         topics: project.topics.len(),
         participants: project.participants.len(),
         quotes: analysis.quotes.len(),
+        attributed: analysis
+            .quotes
+            .iter()
+            .filter(|q| q.speaker.is_some())
+            .count(),
+        passages: analysis.coverage.iter().flatten().sum(),
+        mentions: analysis.mentions.iter().flatten().sum(),
+        shared_statements: analysis
+            .statements
+            .iter()
+            .filter(|s| s.is_shared(&analysis.quotes))
+            .count(),
         elapsed: started.elapsed(),
         stages,
     })

@@ -1,6 +1,7 @@
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use std::fmt::Arguments;
 use std::io::Write;
@@ -8,7 +9,7 @@ use std::io::Write;
 use clap::{Parser, Subcommand};
 
 use dossier::diagnostic::Diagnostics;
-use dossier::{BuildOptions, build, init, prepare};
+use dossier::{BuildOptions, Progress, build_with, check, init};
 
 /// Build a briefing dossier from news articles and an analyst's YAML.
 #[derive(Parser)]
@@ -31,13 +32,31 @@ enum Command {
         /// The URL the site will be published at; overrides base_url in dossier.yaml.
         #[arg(long)]
         base_url: Option<String>,
-        /// Also print the time each stage took.
-        #[arg(long, short)]
+        /// Also say what was read and matched, and the time each stage took.
+        #[arg(long, short, conflicts_with = "quiet")]
         verbose: bool,
+        /// Print only errors: no progress bar and no summary line.
+        #[arg(long, short)]
+        quiet: bool,
     },
-    /// Load, analyze and render without writing; report every problem.
+    /// Load, analyze and render without writing; check every link; report every problem.
     Check {
         /// The dossier folder, holding dossier.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Also ask every article URL and outside link over HTTP.
+        #[arg(long)]
+        external: bool,
+        /// With --external: seconds to wait for each answer.
+        #[arg(long, default_value_t = 10)]
+        timeout: u64,
+        /// With --external: how many links to ask at once.
+        #[arg(long, default_value_t = 8)]
+        jobs: usize,
+    },
+    /// Write JSON Schemas of the YAML files into ROOT/schemas/, for editors.
+    Schema {
+        /// The dossier folder.
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -69,13 +88,18 @@ fn main() -> ExitCode {
             output,
             base_url,
             verbose,
+            quiet,
         } => {
             let options = BuildOptions {
                 root,
                 output,
                 base_url,
             };
-            match build(&options) {
+            let bar = Bar::new(!quiet && std::io::stderr().is_terminal());
+            let result = build_with(&options, &bar);
+            bar.finish();
+            match result {
+                Ok(_) if quiet => ExitCode::SUCCESS,
                 Ok(r) => {
                     say(format_args!(
                         "Wrote {} pages ({} files) to {}: {} sources, {} topics, {} participants, {} quotes in {} ms",
@@ -89,6 +113,17 @@ fn main() -> ExitCode {
                         r.elapsed.as_millis()
                     ));
                     if verbose {
+                        say(format_args!(
+                            "read {} articles, {} topics, {} participants; found {} topic passages, {} mentions, {} quotes ({} attributed), {} statements shared by several outlets",
+                            r.sources,
+                            r.topics,
+                            r.participants,
+                            r.passages,
+                            r.mentions,
+                            r.quotes,
+                            r.attributed,
+                            r.shared_statements
+                        ));
                         let s = &r.stages;
                         say(format_args!(
                             "stages: load {} ms, analyze {} ms, render {} ms, write {} ms",
@@ -107,13 +142,22 @@ fn main() -> ExitCode {
                 ),
             }
         }
-        Command::Check { root } => match prepare(&root, None) {
-            Ok(dossier::Prepared {
-                project,
-                analysis,
-                files,
-                ..
-            }) => {
+        Command::Check {
+            root,
+            external,
+            timeout,
+            jobs,
+        } => match check(
+            &root,
+            external.then(|| (jobs, Duration::from_secs(timeout))),
+        ) {
+            Ok(report) => {
+                let dossier::Prepared {
+                    project,
+                    analysis,
+                    files,
+                    ..
+                } = &report.prepared;
                 say(format_args!(
                     "No problems: {} sources, {} topics, {} participants, {} quotes; {} pages would be written",
                     project.articles.len(),
@@ -122,6 +166,16 @@ fn main() -> ExitCode {
                     analysis.quotes.len(),
                     files.iter().filter(|f| f.path.ends_with(".html")).count()
                 ));
+                if external {
+                    say(format_args!(
+                        "Checked {} outside links: {} did not answer (not counted as problems).",
+                        report.external_checked,
+                        report.unreachable.len()
+                    ));
+                    for (url, why) in &report.unreachable {
+                        say(format_args!("  no answer from {url}: {why}"));
+                    }
+                }
                 // Relative dates resolved against each article's date: for the
                 // analyst to copy into the timeline, never added by dossier.
                 let suggestions =
@@ -151,6 +205,18 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(problems) => fail(&problems, color, "check found problems"),
+        },
+        Command::Schema { root } => match dossier::schema::write(&root) {
+            Ok(paths) => {
+                for p in &paths {
+                    say(format_args!("wrote {}", p.display()));
+                }
+                say(format_args!(
+                    "Name a schema in the first line of a YAML file, e.g. `# yaml-language-server: $schema=../../schemas/topic.json`."
+                ));
+                ExitCode::SUCCESS
+            }
+            Err(d) => fail(&d.into(), color, "nothing more was written"),
         },
         Command::Init { dir } => match init::init(&dir) {
             Ok(files) => {
@@ -182,19 +248,63 @@ fn fail(problems: &Diagnostics, color: bool, what: &str) -> ExitCode {
     ExitCode::FAILURE
 }
 
-/// Prints a result line. A closed or full stdout must not turn a finished
-/// build into a panic: the work is done, so the error is only reported.
+/// Prints a result line. A closed or full stdout must not turn finished work
+/// into a panic: `say` is only called once the work succeeded, so it stops
+/// there, successfully.
 fn say(line: Arguments) {
     let mut out = std::io::stdout().lock();
-    if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
-        let _ = writeln!(
-            std::io::stderr(),
-            "(could not print the result: stdout is closed or full)"
-        );
+    if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            esay(format_args!("(could not print the result: {e})"));
+        }
+        std::process::exit(0);
     }
 }
 
 /// Prints to stderr; if even that fails there is nobody left to tell.
 fn esay(line: Arguments) {
     let _ = writeln!(std::io::stderr(), "{line}");
+}
+
+/// A progress bar on stderr while a build runs, when it is a terminal.
+struct Bar(Option<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new(show: bool) -> Bar {
+        Bar(show.then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len} pages")
+                    .expect("the template is valid")
+                    .progress_chars("=> "),
+            );
+            bar
+        }))
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for Bar {
+    fn stage(&self, name: &'static str) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(name);
+        }
+    }
+
+    fn total(&self, pages: u64) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(pages);
+        }
+    }
+
+    fn advance(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
 }

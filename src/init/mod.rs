@@ -41,6 +41,15 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
             written.push(file.path().display().to_string());
         }
     }
+    // The schemas the starter's YAML files name in their first line.
+    for path in crate::schema::write(dir)? {
+        written.push(
+            path.strip_prefix(dir)
+                .unwrap_or(&path)
+                .display()
+                .to_string(),
+        );
+    }
     written.sort();
     Ok(written)
 }

@@ -12,6 +12,7 @@ use super::yaml::{self, Located};
 use super::{ID_HINT, check_http_url, is_safe_id};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,29 +51,44 @@ pub struct ArticleMeta {
     pub notes: Option<Prose>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An article's metadata: the sidecar `NAME.yaml` of `NAME.txt`, or the
+/// front matter of `NAME.md`.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct MetaFile {
+#[schemars(title = "Article")]
+pub struct MetaFile {
+    /// The headline, or a description of the article when the text has none.
+    #[schemars(with = "String")]
     title: Located<String>,
+    /// The publication; leave it out when the text does not say.
     #[serde(default)]
     outlet: Option<String>,
     #[serde(default)]
     author: Option<String>,
+    /// The date it was published (YYYY-MM-DD).
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     published: Option<Date>,
+    /// True when `published` is an estimate, not printed in the article.
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     published_estimated: Option<Located<bool>>,
+    /// The original address: http:// or https:// only.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[Hh][Tt][Tt][Pp][Ss]?://"))]
     url: Option<Located<String>>,
     #[serde(default)]
     language: Option<String>,
+    /// Lines of scraped boilerplate to leave out of the text.
     #[serde(default)]
     drop_lines: Vec<String>,
+    /// The analyst's note on the source, in Markdown.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     notes: Option<Located<String>>,
 }
 
-const META_FIELDS: &[&str] = &[
+pub(super) const META_FIELDS: &[&str] = &[
     "title",
     "outlet",
     "author",

@@ -13,12 +13,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
-pub use articles::{Article, ArticleFormat, ArticleMeta};
+pub use articles::{Article, ArticleFormat, ArticleMeta, MetaFile};
 pub use files::{CONFIG_FILE, PARTICIPANTS_FILE, SourceFile};
 pub use prose::Prose;
-pub use timeline::{Event, TIMELINE_FILE, VARIANTS_FILE, Variant};
+pub use timeline::{Event, EventEntry, TIMELINE_FILE, VARIANTS_FILE, Variant, VariantEntry};
 pub use yaml::Located;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -44,25 +45,38 @@ pub struct Project {
     pub variants: Vec<Variant>,
 }
 
-#[derive(Debug, Deserialize)]
+/// `dossier.yaml`: the settings of a dossier and its executive summary.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "dossier.yaml")]
 pub struct Config {
+    /// The name of the dossier, shown on every page.
     pub title: String,
+    /// A line under the title on the front page.
     #[serde(default)]
     pub subtitle: Option<String>,
+    /// One or two sentences for search engines and link previews.
     #[serde(default)]
     pub description: Option<String>,
+    /// Where the site will be published: an absolute URL such as
+    /// https://example.org/briefings/, or a path such as /briefings/.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub base_url: Option<Located<String>>,
+    /// The language of the pages, as an HTML language tag (default: en).
     #[serde(default = "default_language")]
     pub language: String,
+    /// The date the dossier is current as of (YYYY-MM-DD).
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     pub as_of: Option<Date>,
-    /// `None` for the built-in `default` theme.
+    /// The theme: `default`, or the name of a folder under themes/.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub theme: Option<Located<String>>,
-    /// The executive summary, in Markdown.
+    /// The executive summary, in Markdown, with citations such as [@000:p4].
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub summary: Option<Located<String>>,
     /// Let raw HTML in the analyst's Markdown (summaries, notes) through
     /// instead of showing it as text. Article text is never HTML.
@@ -104,14 +118,24 @@ pub struct Topic {
     pub keywords: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A topic (`content/topics/SLUG.yaml`): every paragraph containing one of
+/// its keywords is gathered on its page.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct TopicFile {
+#[schemars(title = "Topic")]
+pub struct TopicFile {
+    /// The topic's name.
+    #[schemars(with = "String")]
     title: Located<String>,
+    /// Topics are listed by order, then by file name.
     #[serde(default)]
     order: i64,
+    /// The analyst's bottom line on the topic, in Markdown, with citations such as [@000:p4].
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     summary: Option<Located<String>>,
+    /// Phrases that put a paragraph on this topic (case-insensitive, whole words).
+    #[schemars(with = "Vec<String>", length(min = 1))]
     keywords: Located<Vec<Located<String>>>,
 }
 
@@ -129,22 +153,47 @@ pub struct Participant {
     pub notes: Option<Prose>,
 }
 
-#[derive(Debug, Deserialize)]
+/// A person or body named in the articles (`content/participants.yaml` is a list of them).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ParticipantEntry {
+#[schemars(title = "Participant")]
+pub struct ParticipantEntry {
+    /// A short, unique name used in URLs: letters, digits, - and _.
+    #[schemars(with = "String", regex(pattern = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"))]
     id: Located<String>,
+    /// The full name, as shown; always matched in the articles.
     name: String,
+    /// Other spellings and short forms that count as a mention.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     aliases: Vec<Located<String>>,
+    /// What they are, at the time of the articles.
     #[serde(default)]
     role: Option<String>,
+    /// Whom they speak for.
     #[serde(default)]
     affiliation: Option<String>,
+    /// The analyst's note, in Markdown, with citations such as [@000:p4].
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     notes: Option<Located<String>>,
 }
 
 const PARTICIPANT_FIELDS: &[&str] = &["id", "name", "aliases", "role", "affiliation", "notes"];
+
+/// The fields each kind of file takes, named for its schema, for the
+/// "did you mean" hints (a test keeps them equal to the structs').
+pub fn field_lists() -> Vec<(&'static str, Vec<String>)> {
+    let owned = |fields: &[&str]| fields.iter().map(|f| f.to_string()).collect();
+    vec![
+        ("dossier.json", owned(CONFIG_FIELDS)),
+        ("topic.json", owned(TOPIC_FIELDS)),
+        ("participants.json", owned(PARTICIPANT_FIELDS)),
+        ("article.json", owned(articles::META_FIELDS)),
+        ("timeline.json", owned(timeline::EVENT_FIELDS)),
+        ("variants.json", owned(timeline::VARIANT_FIELDS)),
+    ]
+}
 
 /// Reads a dossier folder, reporting every problem found rather than the first.
 pub fn load(root: &Path) -> Result<Project, Diagnostics> {

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use jiff::civil::Date;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::files::{SourceFile, decode};
@@ -27,22 +28,34 @@ pub struct Event {
     pub topics: Vec<usize>,
 }
 
-#[derive(Debug, Deserialize)]
+/// An event of the timeline (`content/timeline.yaml` is a list of them).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct EventEntry {
+#[schemars(title = "Event")]
+pub struct EventEntry {
+    /// The day it happened (YYYY-MM-DD).
+    #[schemars(with = "String", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     date: Date,
+    /// The last day, for an event of several days (YYYY-MM-DD).
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
     until: Option<Located<Date>>,
     title: String,
+    /// What happened, in Markdown, with citations such as [@000:p4].
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     description: Option<Located<String>>,
+    /// Ids of the participants involved.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     participants: Vec<Located<String>>,
+    /// Slugs of the topics it concerns.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     topics: Vec<Located<String>>,
 }
 
-const EVENT_FIELDS: &[&str] = &[
+pub(super) const EVENT_FIELDS: &[&str] = &[
     "date",
     "until",
     "title",
@@ -127,17 +140,22 @@ pub struct Variant {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+/// Spellings of one name that differ between outlets (`content/variants.yaml` is a list of them).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct VariantEntry {
+#[schemars(title = "Variant")]
+pub struct VariantEntry {
+    /// The spellings, matched exactly (case included) as whole words.
+    #[schemars(with = "Vec<String>", length(min = 2))]
     forms: Located<Vec<String>>,
     #[serde(default)]
     note: Option<String>,
 }
 
+pub(super) const VARIANT_FIELDS: &[&str] = &["forms", "note"];
+
 pub fn load_variants(file: &SourceFile, problems: &mut Diagnostics) -> Vec<Variant> {
-    let Some((source, entries)) = parse_list::<VariantEntry>(file, &["forms", "note"], problems)
-    else {
+    let Some((source, entries)) = parse_list::<VariantEntry>(file, VARIANT_FIELDS, problems) else {
         return Vec::new();
     };
     let mut variants = Vec::new();

@@ -17,6 +17,7 @@ pub struct RefView {
     pub title: String,
     /// "¶4", "¶4–6", or empty for a whole source.
     pub place: String,
+    /// Relative to the page it is on.
     pub href: String,
 }
 
@@ -33,6 +34,9 @@ pub struct Citer<'m> {
     model: &'m Model<'m>,
     /// From the page back to the site root.
     root: &'static str,
+    /// Link to the sources printed on the same page (`#s-000-p4`) instead
+    /// of to their own pages.
+    in_page: bool,
     refs: Vec<(Ref, RefView)>,
 }
 
@@ -41,6 +45,17 @@ impl<'m> Citer<'m> {
         Citer {
             model,
             root,
+            in_page: false,
+            refs: Vec::new(),
+        }
+    }
+
+    /// For the printable dossier, where the sources are an appendix.
+    pub fn in_page(model: &'m Model<'m>) -> Self {
+        Citer {
+            model,
+            root: "",
+            in_page: true,
             refs: Vec::new(),
         }
     }
@@ -84,8 +99,7 @@ impl<'m> Citer<'m> {
             place_suffix(&view.place)
         );
         format!(
-            "<a href=\"{}{}\" title=\"{}\">[{}]</a>",
-            self.root,
+            "<a href=\"{}\" title=\"{}\">[{}]</a>",
             escape(&view.href),
             escape(&hover),
             view.n
@@ -100,10 +114,19 @@ impl<'m> Citer<'m> {
             Some(c) => (c.label.clone(), c.title.clone(), c.href.clone()),
             None => (r.source.clone(), String::new(), String::new()),
         };
+        let root = self.root;
+        let anchor = |n: usize| {
+            if self.in_page {
+                print_anchor(&r.source, n)
+            } else {
+                format!("{root}{base}#p{n}")
+            }
+        };
         let (place, href) = match (r.from, r.to) {
-            (0, _) => (String::new(), base),
-            (a, b) if a == b => (format!("¶{a}"), format!("{base}#p{a}")),
-            (a, b) => (format!("¶{a}–{b}"), format!("{base}#p{a}")),
+            (0, _) if self.in_page => (String::new(), format!("#s-{}", r.source)),
+            (0, _) => (String::new(), format!("{root}{base}")),
+            (a, b) if a == b => (format!("¶{a}"), anchor(a)),
+            (a, b) => (format!("¶{a}–{b}"), anchor(a)),
         };
         RefView {
             n,
@@ -128,4 +151,9 @@ fn escape(text: &str) -> String {
     // Writing into a Vec cannot fail.
     let _ = tera::escape_html(text, &mut out);
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// The anchor of paragraph `n` of source `id` in the printable dossier.
+pub fn print_anchor(id: &str, n: usize) -> String {
+    format!("#s-{id}-p{n}")
 }

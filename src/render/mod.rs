@@ -7,6 +7,7 @@ pub mod cite;
 pub mod json;
 pub mod markdown;
 mod pages;
+mod search;
 pub mod templates;
 pub mod view;
 
@@ -31,6 +32,11 @@ pub struct OutputFile {
 /// The templates every dossier has; a theme or dossier may add partials.
 const PAGE_TEMPLATES: &[&str] = &[
     "index.html",
+    "search.html",
+    "print.html",
+    "404.html",
+    "atom.xml",
+    "sitemap.xml",
     "quotes.html",
     "timeline.html",
     "compare.html",
@@ -98,15 +104,23 @@ impl Renderer {
         project: &Project,
         analysis: &Analysis,
         base_url: Option<String>,
+        progress: &dyn crate::Progress,
     ) -> Result<Vec<OutputFile>, Diagnostics> {
         let model = Model::new(project, analysis, base_url);
         let pages = pages::Pages {
             renderer: self,
             model: &model,
+            progress,
         };
+        progress.total(
+            (model.topics.len() + model.sources.len() + model.participants.len() + 10) as u64,
+        );
         // Pages are independent: render them in parallel; `collect` keeps
         // the order, and the list is sorted by path below anyway.
         let mut results = vec![
+            pages.search(),
+            pages.print(),
+            pages.not_found(),
             pages.index(),
             pages.quotes(),
             pages.timeline(),
@@ -139,12 +153,27 @@ impl Renderer {
                 Err(d) => problems.push(d),
             }
         }
+        let page_paths: Vec<String> = out.iter().map(|f| f.path.clone()).collect();
+        for r in pages.feeds(&page_paths) {
+            match r {
+                Ok(file) => out.push(file),
+                Err(d) => problems.push(d),
+            }
+        }
         if !problems.is_empty() {
             return Err(problems.sorted());
         }
         out.push(OutputFile {
             path: "dossier.json".into(),
             bytes: json::export(project, analysis),
+        });
+        out.push(OutputFile {
+            path: "search-index.js".into(),
+            bytes: search::index_script(&model),
+        });
+        out.push(OutputFile {
+            path: "robots.txt".into(),
+            bytes: robots(&model).into_bytes(),
         });
         // A theme file must not silently replace a page the build made.
         let clashes: Diagnostics = Diagnostics(
@@ -171,6 +200,13 @@ impl Renderer {
         out.extend(self.assets.iter().map(|(file, _)| file.clone()));
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
+    }
+}
+
+fn robots(model: &Model) -> String {
+    match &model.site.absolute_url {
+        Some(base) => format!("User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n"),
+        None => "User-agent: *\nAllow: /\n".to_string(),
     }
 }
 

@@ -18,19 +18,22 @@ pub type Page = Result<OutputFile, Diagnostic>;
 pub struct Pages<'r, 'm> {
     pub renderer: &'r Renderer,
     pub model: &'m Model<'m>,
+    pub progress: &'r dyn crate::Progress,
 }
 
 #[derive(Serialize)]
 struct Common<'a> {
     site: &'a view::SiteView,
     /// From this page back to the site root: "", "../" or "../../".
-    root: &'static str,
+    root: String,
     /// Which part of the navigation is current.
     section: &'static str,
     /// This page's path, for canonical URLs.
     path: String,
     /// The numbered references of the citations on this page.
     references: Vec<RefView>,
+    /// This page's own description, for the description and Open Graph tags.
+    description: Option<String>,
 }
 
 /// From a page at `path` back to the site root.
@@ -129,13 +132,38 @@ impl<'m> Pages<'_, 'm> {
         references: Vec<RefView>,
         page: &T,
     ) -> Page {
+        self.emit_described(template, path, section, references, None, page)
+    }
+
+    fn emit_described<T: Serialize>(
+        &self,
+        template: &str,
+        path: String,
+        section: &'static str,
+        references: Vec<RefView>,
+        description: Option<String>,
+        page: &T,
+    ) -> Page {
+        let root = match path.as_str() {
+            // Served in place of any missing page, at any depth: its links
+            // start from the site's own path, or the server's root.
+            "404.html" => self
+                .model
+                .site
+                .base_path
+                .clone()
+                .unwrap_or_else(|| "/".into()),
+            _ => root_of(&path).to_string(),
+        };
         let common = Common {
             site: &self.model.site,
-            root: root_of(&path),
+            root,
             section,
             path: path.trim_end_matches("index.html").to_string(),
             references,
+            description: description.or_else(|| self.model.site.description.clone()),
         };
+        self.progress.advance();
         Context::from_serialize(&common)
             .and_then(|mut ctx| {
                 ctx.extend(Context::from_serialize(page)?);
@@ -305,7 +333,15 @@ impl<'m> Pages<'_, 'm> {
             figures,
             events,
         };
-        self.emit("topic.html", path, "topics", citer.finish(), &page)
+        let description = m.topics[t].summary_lead.clone();
+        self.emit_described(
+            "topic.html",
+            path,
+            "topics",
+            citer.finish(),
+            description,
+            &page,
+        )
     }
 
     pub fn source(&self, s: usize) -> Page {
@@ -369,7 +405,16 @@ impl<'m> Pages<'_, 'm> {
             participants: people,
             similar: self.pairs(Some(s)).collect(),
         };
-        self.emit("source.html", path, "sources", citer.finish(), &page)
+        let card = &m.sources[s];
+        let description = Some(format!("{}: {}", card.label, card.title));
+        self.emit_described(
+            "source.html",
+            path,
+            "sources",
+            citer.finish(),
+            description,
+            &page,
+        )
     }
 
     pub fn participant(&self, p: usize) -> Page {
@@ -445,11 +490,17 @@ impl<'m> Pages<'_, 'm> {
             topics,
             spellings,
         };
-        self.emit(
+        let card = &m.participants[p];
+        let description = Some(match &card.role {
+            Some(role) => format!("{}, {role}: mentions, statements and topics", card.name),
+            None => format!("{}: mentions, statements and topics", card.name),
+        });
+        self.emit_described(
             "participant.html",
             path,
             "participants",
             citer.finish(),
+            description,
             &page,
         )
     }
@@ -571,6 +622,175 @@ impl<'m> Pages<'_, 'm> {
             Vec::new(),
             &page,
         )
+    }
+
+    pub fn search(&self) -> Page {
+        #[derive(Serialize)]
+        struct SearchPage {}
+        self.emit(
+            "search.html",
+            "search/index.html".into(),
+            "search",
+            Vec::new(),
+            &SearchPage {},
+        )
+    }
+
+    pub fn not_found(&self) -> Page {
+        #[derive(Serialize)]
+        struct NotFound {}
+        self.emit(
+            "404.html",
+            "404.html".into(),
+            "none",
+            Vec::new(),
+            &NotFound {},
+        )
+    }
+
+    /// The whole dossier on one page, to print or save as PDF: the summary,
+    /// topics, timeline and participants, then the sources as an appendix
+    /// that the citations point into.
+    pub fn print(&self) -> Page {
+        let m = self.model;
+        let mut citer = Citer::in_page(m);
+        #[derive(Serialize)]
+        struct PrintTopic<'a> {
+            card: &'a view::TopicCard,
+            summary: Option<CitedView>,
+            groups: Vec<SourceGroup<'a>>,
+        }
+        #[derive(Serialize)]
+        struct PrintSource<'a> {
+            card: &'a SourceCard,
+            paragraphs: Vec<view::Passage<'a>>,
+        }
+        #[derive(Serialize)]
+        struct PrintPage<'a> {
+            summary: Option<CitedView>,
+            topics: Vec<PrintTopic<'a>>,
+            timeline: Vec<EventView>,
+            participants: &'a [view::ParticipantCard],
+            sources: Vec<PrintSource<'a>>,
+        }
+        let summary = citer.prose_opt(m.project.summary.as_ref());
+        let topics = (0..m.topics.len())
+            .map(|t| {
+                let summary = citer.prose_opt(m.project.topics[t].summary.as_ref());
+                let groups = m
+                    .analysis
+                    .sources
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(s, text)| {
+                        let passages: Vec<_> = text
+                            .paragraphs
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, p)| !p.heading && p.topics().contains(&t))
+                            .map(|(i, p)| {
+                                let mut passage =
+                                    m.passage(s, i, &marks(&p.topic_hits, |o| o == t, "kw"));
+                                passage.href = super::cite::print_anchor(&m.sources[s].id, p.n);
+                                passage
+                            })
+                            .collect();
+                        (!passages.is_empty()).then(|| SourceGroup {
+                            source: &m.sources[s],
+                            count: passages.len(),
+                            passages,
+                        })
+                    })
+                    .collect();
+                PrintTopic {
+                    card: &m.topics[t],
+                    summary,
+                    groups,
+                }
+            })
+            .collect();
+        let timeline = self.events(&mut citer, true);
+        let sources = (0..m.sources.len())
+            .map(|s| PrintSource {
+                card: &m.sources[s],
+                paragraphs: (0..m.analysis.sources[s].paragraphs.len())
+                    .map(|i| m.passage(s, i, &[]))
+                    .collect(),
+            })
+            .collect();
+        let page = PrintPage {
+            summary,
+            topics,
+            timeline,
+            participants: &m.participants,
+            sources,
+        };
+        self.emit(
+            "print.html",
+            "print/index.html".into(),
+            "print",
+            citer.finish(),
+            &page,
+        )
+    }
+
+    /// The Atom feed of the sources and the sitemap: both need absolute
+    /// URLs, so they are written only when `base_url` is one.
+    pub fn feeds(&self, pages: &[String]) -> Vec<Page> {
+        let m = self.model;
+        if m.site.absolute_url.is_none() {
+            return Vec::new();
+        }
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            source: &'a SourceCard,
+            updated: &'a str,
+            summary: String,
+        }
+        #[derive(Serialize)]
+        struct Feed<'a> {
+            entries: Vec<Entry<'a>>,
+        }
+        let entries = m
+            .sources
+            .iter()
+            .zip(&m.analysis.sources)
+            .map(|(card, text)| Entry {
+                source: card,
+                updated: card.published_iso.as_deref().unwrap_or(&m.site.updated),
+                summary: text
+                    .paragraphs
+                    .iter()
+                    .find(|p| !p.heading)
+                    .map_or_else(String::new, |p| p.text.clone()),
+            })
+            .collect();
+        #[derive(Serialize)]
+        struct Sitemap<'a> {
+            pages: Vec<&'a str>,
+        }
+        let mut pages: Vec<&str> = pages
+            .iter()
+            .filter(|p| p.ends_with(".html") && p.as_str() != "404.html")
+            .map(|p| p.trim_end_matches("index.html"))
+            .collect();
+        pages.sort_unstable();
+        vec![
+            self.emit(
+                "atom.xml",
+                "atom.xml".into(),
+                "none",
+                Vec::new(),
+                &Feed { entries },
+            ),
+            self.emit(
+                "sitemap.xml",
+                "sitemap.xml".into(),
+                "none",
+                Vec::new(),
+                &Sitemap { pages },
+            ),
+        ]
     }
 
     fn statement(&self, st: &crate::analyze::statements::Statement) -> StatementView<'_> {

@@ -17,7 +17,15 @@ pub struct SiteView {
     pub as_of: Option<String>,
     pub as_of_iso: Option<String>,
     pub base_url: Option<String>,
+    /// `base_url` with a trailing slash, when it is an absolute http(s) URL:
+    /// the prefix of canonical links, the feed and the sitemap.
+    pub absolute_url: Option<String>,
+    /// The path part of `base_url` with a trailing slash ("/briefings/"),
+    /// for pages served at any depth, such as 404.html.
+    pub base_path: Option<String>,
     pub generator: String,
+    /// The newest date in the dossier (as of, or the newest source), for feeds.
+    pub updated: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -85,6 +93,8 @@ pub struct Segment<'a> {
 #[derive(Serialize)]
 pub struct Passage<'a> {
     pub n: usize,
+    /// The source's id, for anchors of pages holding several sources.
+    pub source: &'a str,
     pub anchor: String,
     pub href: String,
     pub heading: bool,
@@ -183,6 +193,14 @@ pub fn participant_href(id: &str) -> String {
     format!("participants/{id}/index.html")
 }
 
+fn with_slash(url: &str) -> String {
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
 pub fn long_date(d: jiff::civil::Date) -> String {
     d.strftime("%-d %B %Y").to_string()
 }
@@ -197,8 +215,25 @@ impl<'a> Model<'a> {
             language: config.language.clone(),
             as_of: config.as_of.map(long_date),
             as_of_iso: config.as_of.map(|d| d.to_string()),
+            absolute_url: base_url
+                .as_deref()
+                .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+                .map(with_slash),
+            base_path: base_url.as_deref().map(|u| {
+                let path = match u.split_once("://") {
+                    Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
+                    None => u,
+                };
+                with_slash(path)
+            }),
             base_url,
             generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
+            updated: config
+                .as_of
+                .into_iter()
+                .chain(project.articles.iter().filter_map(|a| a.meta.published))
+                .max()
+                .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string()),
         };
         let sources = project
             .articles
@@ -279,6 +314,7 @@ impl<'a> Model<'a> {
         let para: &'a Paragraph = &self.analysis.sources[source].paragraphs[i];
         Passage {
             n: para.n,
+            source: &self.project.articles[source].id,
             anchor: para.anchor(),
             href: format!("{}#{}", self.sources[source].href, para.anchor()),
             heading: para.heading,

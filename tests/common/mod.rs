@@ -163,7 +163,9 @@ pub fn broken_links(site: &Path) -> Vec<String> {
     let files = site_files(site);
     let mut problems = Vec::new();
     for (rel, bytes) in &files {
-        if !rel.ends_with(".html") {
+        // 404.html is served in place of missing pages at any depth, so its
+        // links start from the site's path, not from where it lies.
+        if !rel.ends_with(".html") || rel == "404.html" {
             continue;
         }
         let html = String::from_utf8_lossy(bytes);
