@@ -9,8 +9,10 @@ pub mod check;
 pub mod diagnostic;
 pub mod init;
 pub mod load;
+pub mod pdf;
 pub mod render;
 pub mod schema;
+pub mod serve;
 #[doc(hidden)]
 pub mod synth;
 pub mod write;
@@ -28,6 +30,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Overrides `base_url` of `dossier.yaml`.
     pub base_url: Option<String>,
+    /// Also write `dossier.pdf` (the printable dossier) with Chromium.
+    pub pdf: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -189,9 +193,19 @@ pub fn build_with(
     let Prepared {
         project,
         analysis,
-        files,
+        mut files,
         mut stages,
     } = prepare_with(&options.root, options.base_url.as_deref(), progress)?;
+    if options.pdf {
+        progress.stage("printing");
+        let scratch = std::env::temp_dir().join(format!("dossier-pdf-{}", std::process::id()));
+        let printed = pdf::print(&files, &scratch);
+        let _ = std::fs::remove_dir_all(&scratch);
+        files.push(render::OutputFile {
+            path: "dossier.pdf".into(),
+            bytes: printed?,
+        });
+    }
     let output = options
         .output
         .clone()

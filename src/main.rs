@@ -38,6 +38,9 @@ enum Command {
         /// Print only errors: no progress bar and no summary line.
         #[arg(long, short)]
         quiet: bool,
+        /// Also save the printable dossier as dossier.pdf, with an installed Chromium.
+        #[arg(long)]
+        pdf: bool,
     },
     /// Load, analyze and render without writing; check every link; report every problem.
     Check {
@@ -53,6 +56,18 @@ enum Command {
         /// With --external: how many links to ask at once.
         #[arg(long, default_value_t = 8)]
         jobs: usize,
+    },
+    /// Preview the dossier at http://127.0.0.1:PORT/, rebuilding and reloading on every change.
+    Serve {
+        /// The dossier folder, holding dossier.yaml.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0 for any free one).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; keep the default loopback unless you mean to share the preview.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
     },
     /// Write JSON Schemas of the YAML files into ROOT/schemas/, for editors.
     Schema {
@@ -89,11 +104,13 @@ fn main() -> ExitCode {
             base_url,
             verbose,
             quiet,
+            pdf,
         } => {
             let options = BuildOptions {
                 root,
                 output,
                 base_url,
+                pdf,
             };
             let bar = Bar::new(!quiet && std::io::stderr().is_terminal());
             let result = build_with(&options, &bar);
@@ -206,6 +223,20 @@ fn main() -> ExitCode {
             }
             Err(problems) => fail(&problems, color, "check found problems"),
         },
+        Command::Serve { root, port, bind } => {
+            match dossier::serve::start(dossier::serve::Options { root, bind, port }) {
+                Ok(running) => {
+                    say(format_args!(
+                        "Serving the dossier at http://{}/ (Ctrl-C to stop); watching for changes.",
+                        running.addr
+                    ));
+                    loop {
+                        std::thread::park();
+                    }
+                }
+                Err(problems) => fail(&problems, color, "the preview did not start"),
+            }
+        }
         Command::Schema { root } => match dossier::schema::write(&root) {
             Ok(paths) => {
                 for p in &paths {

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::view::Model;
+use crate::analyze::citations;
 
 /// One searchable thing: `[kind, href, label, text]`, kept as an array to
 /// keep the index small.
@@ -16,13 +17,35 @@ struct Index<'a> {
     docs: Vec<Doc<'a>>,
 }
 
+/// The summary's words without its `[@…]` citations or Markdown markers.
+fn without_citations(markdown: &str) -> String {
+    let (groups, _) = citations::parse(markdown);
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for g in groups {
+        out.push_str(markdown[at..g.start].trim_end());
+        at = g.end;
+    }
+    out.push_str(&markdown[at..]);
+    out.replace("**", "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 pub fn index_script(model: &Model) -> Vec<u8> {
     let mut docs = Vec::new();
-    for (t, topic) in model.topics.iter().enumerate() {
-        let text = model.project.topics[t]
-            .summary
-            .as_ref()
-            .map_or("", |s| s.text.as_str());
+    let summaries: Vec<String> = model
+        .project
+        .topics
+        .iter()
+        .map(|t| {
+            t.summary
+                .as_ref()
+                .map_or_else(String::new, |s| without_citations(&s.text))
+        })
+        .collect();
+    for (topic, text) in model.topics.iter().zip(&summaries) {
         docs.push(Doc("topic", topic.href.clone(), topic.title.clone(), text));
     }
     for person in &model.participants {

@@ -2,6 +2,8 @@
 //! and a checker for the links of a built site.
 #![allow(dead_code)]
 
+pub mod webdriver;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

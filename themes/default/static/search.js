@@ -47,6 +47,9 @@
     var f = fold(text), first = f.length;
     ts.forEach(function (t) { var i = f.indexOf(t); if (i >= 0 && i < first) first = i; });
     var start = Math.max(0, first - 80), end = Math.min(text.length, first + 160);
+    // Cut at spaces, not inside words.
+    if (start > 0) { var sp = text.indexOf(" ", start); if (sp >= 0 && sp < first) start = sp + 1; }
+    if (end < text.length) { var ep = text.lastIndexOf(" ", end); if (ep > first) end = ep; }
     var part = text.slice(start, end), fpart = f.slice(start, end);
     var frag = document.createDocumentFragment();
     if (start > 0) frag.appendChild(document.createTextNode("… "));

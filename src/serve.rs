@@ -1,0 +1,376 @@
+//! `dossier serve`: a local preview that rebuilds on every change and
+//! reloads open pages.
+//!
+//! The site is built into memory and served by a small HTTP server
+//! (tiny_http) on the loopback interface. A watcher (notify, debounced) sees
+//! changes to `dossier.yaml`, `content/`, `templates/` and `themes/`; each
+//! rebuild is announced to open pages over Server-Sent Events, and a failed
+//! build shows its errors in an overlay while the last good site stays up.
+//! The reload script is added to pages only here, never to `build` output.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+use tiny_http::{Header, Request, Response, Server};
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::{Silent, prepare_with};
+
+/// What the server holds: the last good site and the last build's errors.
+#[derive(Default)]
+struct Site {
+    files: HashMap<String, Arc<Vec<u8>>>,
+    /// The errors of the last build, if it failed (the files are then the
+    /// previous good build's).
+    errors: Option<String>,
+}
+
+/// Open event streams, each fed by a channel.
+#[derive(Default)]
+struct Hub {
+    clients: Mutex<Vec<Sender<String>>>,
+}
+
+impl Hub {
+    fn subscribe(&self) -> Receiver<String> {
+        let (tx, rx) = mpsc::channel();
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.push(tx);
+        }
+        rx
+    }
+
+    fn broadcast(&self, event: &str) {
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.retain(|c| c.send(event.to_string()).is_ok());
+        }
+    }
+}
+
+const LIVE_PATH: &str = "/__dossier/live.js";
+const EVENTS_PATH: &str = "/__dossier/events";
+const LIVE_SCRIPT: &str = include_str!("serve_live.js");
+
+pub struct Options {
+    pub root: PathBuf,
+    pub bind: String,
+    pub port: u16,
+}
+
+/// A running preview: where it listens, and how to stop it.
+pub struct Running {
+    pub addr: SocketAddr,
+    server: Arc<Server>,
+    stop: Sender<()>,
+}
+
+impl Running {
+    pub fn stop(self) {
+        let _ = self.stop.send(());
+        self.server.unblock();
+    }
+}
+
+/// Builds once, then serves and watches until stopped. Returns at once.
+pub fn start(options: Options) -> Result<Running, Diagnostics> {
+    let listen = format!("{}:{}", options.bind, options.port);
+    let server = Server::http(&listen).map_err(|e| {
+        Diagnostic::new("--port", format!("cannot listen on {listen}: {e}"))
+            .with_hint("choose another port with --port, or 0 for any free one")
+    })?;
+    let addr = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| Diagnostic::new("--bind", "the server is not listening on an IP address"))?;
+    let server = Arc::new(server);
+    let site = Arc::new(RwLock::new(Site::default()));
+    let hub = Arc::new(Hub::default());
+    rebuild(&options.root, &site, &hub);
+
+    let (stop_tx, stop_rx) = mpsc::channel();
+    let (change_tx, change_rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut watcher = notify::recommended_watcher(change_tx)
+        .map_err(|e| Diagnostic::new(&options.root, format!("cannot watch for changes: {e}")))?;
+    watcher
+        .watch(&options.root, RecursiveMode::Recursive)
+        .map_err(|e| Diagnostic::new(&options.root, format!("cannot watch for changes: {e}")))?;
+
+    let root = options.root.clone();
+    let (watch_site, watch_hub) = (Arc::clone(&site), Arc::clone(&hub));
+    std::thread::spawn(move || {
+        // Owning the watcher here keeps it watching until stopped.
+        let _watcher = watcher;
+        while stop_rx.try_recv().is_err() {
+            match change_rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(Ok(event)) if changes_input(&root, &event) => {
+                    // An editor's save is often several events: wait for
+                    // the burst to end, then rebuild once.
+                    while change_rx.recv_timeout(DEBOUNCE).is_ok() {}
+                    rebuild(&root, &watch_site, &watch_hub);
+                }
+                Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+    });
+
+    let accept = Arc::clone(&server);
+    std::thread::spawn(move || {
+        for request in accept.incoming_requests() {
+            let (site, hub) = (Arc::clone(&site), Arc::clone(&hub));
+            std::thread::spawn(move || handle(request, &site, &hub));
+        }
+    });
+    Ok(Running {
+        addr,
+        server,
+        stop: stop_tx,
+    })
+}
+
+/// How long a burst of file events must be quiet before a rebuild.
+const DEBOUNCE: Duration = Duration::from_millis(80);
+
+/// A change (not a read: the build itself reads every file) to one of the
+/// dossier's inputs.
+fn changes_input(root: &Path, event: &notify::Event) -> bool {
+    !matches!(event.kind, notify::EventKind::Access(_))
+        && event.paths.iter().any(|p| is_input(root, p))
+}
+
+/// Only the dossier's own inputs trigger a rebuild, not its output or
+/// editors' swap files.
+fn is_input(root: &Path, path: &Path) -> bool {
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let Ok(rel) = path.strip_prefix(&root) else {
+        return false;
+    };
+    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let temporary = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp");
+    let first = rel
+        .components()
+        .next()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    !temporary
+        && matches!(
+            first.as_deref(),
+            Some("dossier.yaml" | "content" | "templates" | "themes")
+        )
+}
+
+fn rebuild(root: &Path, site: &RwLock<Site>, hub: &Hub) {
+    let started = Instant::now();
+    let result = prepare_with(root, None, &Silent);
+    let Ok(mut site) = site.write() else { return };
+    match result {
+        Ok(prepared) => {
+            site.files = prepared
+                .files
+                .into_iter()
+                .map(|f| (f.path, Arc::new(f.bytes)))
+                .collect();
+            site.errors = None;
+            drop(site);
+            eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
+            hub.broadcast("event: reload\ndata: ok\n\n");
+        }
+        Err(problems) => {
+            let text: String = problems
+                .0
+                .iter()
+                .map(|d| format!("{}\n", d.render(false)))
+                .collect();
+            eprintln!(
+                "{text}{} problem(s): still serving the last good build",
+                problems.len()
+            );
+            site.errors = Some(text.clone());
+            drop(site);
+            hub.broadcast(&sse("error", &text));
+        }
+    }
+}
+
+/// A Server-Sent Event: every line of `data` gets its own `data:` field.
+fn sse(event: &str, data: &str) -> String {
+    let mut out = format!("event: {event}\n");
+    for line in data.lines() {
+        out.push_str("data: ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push('\n');
+    out
+}
+
+fn handle(request: Request, site: &RwLock<Site>, hub: &Hub) {
+    let raw = request.url().split(['?', '#']).next().unwrap_or("/");
+    let url = format!("/{}", raw.trim_start_matches('/'));
+    let response = match url.as_str() {
+        LIVE_PATH => Response::from_data(LIVE_SCRIPT.as_bytes().to_vec())
+            .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+            .boxed(),
+        EVENTS_PATH => return stream_events(request, site, hub),
+        path => serve_file(path, site),
+    };
+    let _ = request.respond(response);
+}
+
+fn serve_file(path: &str, site: &RwLock<Site>) -> tiny_http::ResponseBox {
+    let Ok(site) = site.read() else {
+        return Response::from_string("busy").with_status_code(503).boxed();
+    };
+    let decoded = percent_decode(path.trim_start_matches('/'));
+    let key = if decoded.is_empty() || decoded.ends_with('/') {
+        format!("{decoded}index.html")
+    } else {
+        decoded
+    };
+    let (status, key) = if site.files.contains_key(&key) {
+        (200, key)
+    } else if site.files.contains_key(&format!("{key}/index.html")) {
+        return Response::from_data(Vec::new())
+            .with_status_code(301)
+            .with_header(header("Location", &format!("/{key}/")))
+            .boxed();
+    } else {
+        (404, "404.html".to_string())
+    };
+    match site.files.get(&key) {
+        Some(bytes) if key.ends_with(".html") => {
+            let html = String::from_utf8_lossy(bytes);
+            Response::from_data(inject(&html).into_bytes())
+                .with_status_code(status)
+                .with_header(header("Content-Type", "text/html; charset=utf-8"))
+                .with_header(header("Cache-Control", "no-store"))
+                .boxed()
+        }
+        Some(bytes) => Response::from_data(bytes.as_ref().clone())
+            .with_status_code(status)
+            .with_header(header("Content-Type", content_type(&key)))
+            .with_header(header("Cache-Control", "no-store"))
+            .boxed(),
+        // The very first build failed: there is no site yet, only errors.
+        None => {
+            let page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>dossier: build failed</title></head><body><h1>The build failed</h1><p>Fix the problems shown; the page reloads when they are fixed.</p></body></html>";
+            Response::from_data(inject(page).into_bytes())
+                .with_status_code(if site.errors.is_some() { 500 } else { 404 })
+                .with_header(header("Content-Type", "text/html; charset=utf-8"))
+                .boxed()
+        }
+    }
+}
+
+/// Adds the live-reload script before `</body>`.
+fn inject(html: &str) -> String {
+    let tag = format!("<script src=\"{LIVE_PATH}\"></script>");
+    match html.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &html[..i], &html[i..]),
+        None => format!("{html}{tag}"),
+    }
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .expect("header names and values are ASCII")
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("xml") => "application/xml; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("woff2") => "font/woff2",
+        _ => "application/octet-stream",
+    }
+}
+
+fn percent_decode(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&path[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Holds the connection open and writes each event as it comes, flushed at
+/// once (a buffered response body would hold them back). A comment every
+/// few seconds lets a closed page end its thread.
+fn stream_events(request: Request, site: &RwLock<Site>, hub: &Hub) {
+    let rx = hub.subscribe();
+    // A new page learns at once whether the site is broken.
+    let first = site
+        .read()
+        .ok()
+        .and_then(|s| s.errors.clone())
+        .map_or_else(|| ": connected\n\n".to_string(), |e| sse("error", &e));
+    let mut out = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n";
+    let mut send = |text: &str| out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    if send(head).and_then(|()| send(&first)).is_err() {
+        return;
+    }
+    loop {
+        let event = match rx.recv_timeout(Duration::from_secs(10)) {
+            Ok(event) => event,
+            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if send(&event).is_err() {
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_put_each_line_in_its_own_data_field() {
+        assert_eq!(sse("error", "a\nb"), "event: error\ndata: a\ndata: b\n\n");
+    }
+
+    #[test]
+    fn only_inputs_trigger_rebuilds() {
+        let root = Path::new("/nonexistent/d");
+        assert!(is_input(root, &root.join("content/topics/t.yaml")));
+        assert!(is_input(root, &root.join("dossier.yaml")));
+        assert!(!is_input(root, &root.join("public/index.html")));
+        assert!(!is_input(root, &root.join("content/.t.yaml.swp")));
+        assert!(!is_input(root, Path::new("/elsewhere/content/x.yaml")));
+    }
+
+    #[test]
+    fn the_script_goes_before_the_end_of_body() {
+        assert_eq!(
+            inject("<body>x</body></html>"),
+            "<body>x<script src=\"/__dossier/live.js\"></script></body></html>"
+        );
+        assert_eq!(percent_decode("a%20b/%C3%A9"), "a b/é");
+    }
+}

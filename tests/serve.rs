@@ -1,0 +1,141 @@
+//! `dossier serve` as a user runs it: a real server on a free loopback port,
+//! files edited on disk, the page and the reload events seen over HTTP.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::Fixture;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(f: &Fixture) -> (Server, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["serve", "--port", "0", "--root", f.root().to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let start = line
+        .find("http://")
+        .expect("the server says where it listens");
+    let url = line[start..].split_whitespace().next().unwrap().to_string();
+    (Server(child), url)
+}
+
+fn get(url: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let mut response = agent.get(url).call().unwrap();
+    let status = response.status().as_u16();
+    (status, response.body_mut().read_to_string().unwrap())
+}
+
+/// The server's events, one `event:` block at a time.
+fn events(url: &str) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    let url = format!("{url}__dossier/events");
+    std::thread::spawn(move || {
+        let response = ureq::get(&url).call().unwrap();
+        let mut reader = BufReader::new(response.into_body().into_reader());
+        let mut block = String::new();
+        let mut line = String::new();
+        while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+            if line == "\n" {
+                if tx.send(std::mem::take(&mut block)).is_err() {
+                    return;
+                }
+            } else {
+                block.push_str(&line);
+            }
+            line.clear();
+        }
+    });
+    rx
+}
+
+fn next_event(rx: &mpsc::Receiver<String>, kind: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(block) if block.starts_with(&format!("event: {kind}")) => return block,
+            Ok(_) => {}
+            Err(_) => break,
+        }
+    }
+    panic!("no `{kind}` event within 20 s");
+}
+
+#[test]
+fn serve_rebuilds_on_change_reports_errors_and_recovers() {
+    let f = Fixture::new();
+    let (_server, url) = start(&f);
+    let (status, page) = get(&format!("{url}topics/security/"));
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Security guarantees</h1>"));
+    assert!(page.contains(r#"<script src="/__dossier/live.js"></script></body>"#));
+    let (_, script) = get(&format!("{url}__dossier/live.js"));
+    assert!(script.contains("EventSource"));
+
+    let rx = events(&url);
+    let _ = rx.recv_timeout(Duration::from_secs(10)); // ": connected"
+
+    f.write(
+        "content/topics/security.yaml",
+        &common::TOPIC.replace("Security guarantees", "Guarantees, revised"),
+    );
+    next_event(&rx, "reload");
+    let (_, page) = get(&format!("{url}topics/security/"));
+    assert!(page.contains("<h1>Guarantees, revised</h1>"), "{page}");
+
+    f.write("content/topics/security.yaml", "title: [\n");
+    let error = next_event(&rx, "error");
+    assert!(
+        error.contains("content/topics/security.yaml:1:8"),
+        "{error}"
+    );
+    let (status, page) = get(&format!("{url}topics/security/"));
+    assert_eq!(status, 200, "the last good build is still served");
+    assert!(page.contains("<h1>Guarantees, revised</h1>"));
+    // A page opened now learns of the error at once.
+    let first = events(&url).recv_timeout(Duration::from_secs(10)).unwrap();
+    assert!(first.starts_with("event: error"), "{first}");
+    assert!(
+        first.contains("content/topics/security.yaml:1:8"),
+        "{first}"
+    );
+
+    f.write("content/topics/security.yaml", common::TOPIC);
+    next_event(&rx, "reload");
+    let (_, page) = get(&format!("{url}topics/security/"));
+    assert!(page.contains("<h1>Security guarantees</h1>"));
+}
+
+#[test]
+fn build_output_never_carries_the_reload_script() {
+    let f = Fixture::new();
+    f.build();
+    for (path, bytes) in common::site_files(&f.public()) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("__dossier"),
+            "{path}"
+        );
+    }
+}
