@@ -133,14 +133,20 @@ fn script_in_articles_and_yaml_is_escaped() {
             let markup: String = tag.split('"').step_by(2).collect::<Vec<_>>().join(" ");
             let lower = markup.to_lowercase();
             // The search page's own two scripts are the only ones allowed.
-            let ours = ["script src=\"../search-index.js\"", "script src=\"../search.js\""];
+            let ours = [
+                "script src=\"../search-index.js\"",
+                "script src=\"../search.js\"",
+            ];
             if ours.contains(&tag) {
                 continue;
             }
             for bad in ["script", "iframe", "img", "object", "embed"] {
                 assert!(!lower.starts_with(bad), "{path}: <{tag}>");
             }
-            assert!(!tag.to_lowercase().contains("javascript:"), "{path}: <{tag}>");
+            assert!(
+                !tag.to_lowercase().contains("javascript:"),
+                "{path}: <{tag}>"
+            );
             assert!(
                 !lower.split_whitespace().any(|a| a.starts_with("on")),
                 "{path}: event handler in <{tag}>"

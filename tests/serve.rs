@@ -8,7 +8,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use common::Fixture;
+use common::{Fixture, webdriver};
 
 struct Server(Child);
 
@@ -138,4 +138,47 @@ fn build_output_never_carries_the_reload_script() {
             "{path}"
         );
     }
+}
+
+#[test]
+fn in_a_browser_a_broken_file_shows_an_overlay_and_fixing_it_reloads() {
+    let Some((chromium, driver)) = webdriver::find() else {
+        return;
+    };
+    let f = Fixture::new();
+    let (_server, url) = start(&f);
+    let b = webdriver::Browser::start(&chromium, &driver, 1000, 700);
+    b.goto(&format!("{url}topics/security/"));
+    b.wait_for(
+        "return document.querySelector('h1').textContent === 'Security guarantees'",
+        "the page",
+    );
+    // Give the page time to open its event stream.
+    std::thread::sleep(Duration::from_millis(500));
+    f.write("content/topics/security.yaml", "title: [\n");
+    b.wait_for(
+        "return !!document.getElementById('dossier-error-overlay')",
+        "the error overlay",
+    );
+    let text = b.run(
+        "return document.getElementById('dossier-error-overlay').textContent",
+        serde_json::json!([]),
+    );
+    assert!(
+        text.as_str()
+            .unwrap()
+            .contains("content/topics/security.yaml:1:8"),
+        "{text}"
+    );
+    if let Some(dir) = std::env::var_os("DOSSIER_SCREENSHOTS") {
+        b.screenshot(&std::path::Path::new(&dir).join("serve-error-overlay.png"));
+    }
+    f.write(
+        "content/topics/security.yaml",
+        &common::TOPIC.replace("Security guarantees", "Fixed title"),
+    );
+    b.wait_for(
+        "return !document.getElementById('dossier-error-overlay') && document.querySelector('h1').textContent === 'Fixed title'",
+        "the page to reload without the overlay",
+    );
 }

@@ -190,6 +190,13 @@ impl Browser {
         );
     }
 
+    /// Saves a PNG of the window.
+    pub fn screenshot(&self, path: &Path) {
+        let v = self.call("GET", &self.at("/screenshot"), None);
+        let png = base64_decode(v["value"].as_str().expect("a screenshot"));
+        std::fs::write(path, png).unwrap();
+    }
+
     /// Waits until `script` returns true.
     pub fn wait_for(&self, script: &str, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
@@ -230,4 +237,23 @@ impl Drop for Browser {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
     }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0);
+    for c in text
+        .bytes()
+        .filter(|c| *c != b'=' && !c.is_ascii_whitespace())
+    {
+        let v = ALPHABET.iter().position(|&a| a == c).expect("base64") as u32;
+        acc = (acc << 6) | v;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
 }
