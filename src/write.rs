@@ -18,6 +18,15 @@ use crate::render::OutputFile;
 pub const MARKER: &str = "dossier.json";
 
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
+    // A linked output folder: replace what it points to, and keep the link.
+    let resolved;
+    let output = if output.is_symlink() {
+        resolved = fs::canonicalize(output)
+            .map_err(|e| io_error(output, "the output is a symbolic link to nothing", e))?;
+        resolved.as_path()
+    } else {
+        output
+    };
     check_output(output)?;
     let parent = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -188,6 +197,20 @@ mod tests {
         let err = write_site(&out, &[file(MARKER, "{}")]).unwrap_err();
         assert!(err.message.contains("did not write"));
         assert!(out.join("thesis.docx").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_output_folder_keeps_its_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("www/site");
+        fs::create_dir_all(&real).unwrap();
+        let link = dir.path().join("public");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_site(&link, &[file(MARKER, "{}"), file("index.html", "one")]).unwrap();
+        write_site(&link, &[file(MARKER, "{}"), file("index.html", "two")]).unwrap();
+        assert!(link.is_symlink());
+        assert_eq!(fs::read_to_string(real.join("index.html")).unwrap(), "two");
     }
 
     #[test]

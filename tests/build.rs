@@ -209,7 +209,7 @@ fn base_url_gives_canonical_links_and_relative_navigation() {
 fn the_summary_line_reports_pages_sources_topics_and_time() {
     let f = Fixture::new();
     let stdout = f.build();
-    assert!(stdout.starts_with("Wrote 15 pages (20 files)"), "{stdout}");
+    assert!(stdout.starts_with("Wrote 15 pages (21 files)"), "{stdout}");
     assert!(
         stdout.contains("1 sources, 1 topics, 3 participants"),
         "{stdout}"

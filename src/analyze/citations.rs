@@ -114,6 +114,49 @@ fn parse_ref(r: &str) -> Result<Ref, String> {
     })
 }
 
+/// The citations of Markdown text: only those in its running text. A
+/// `[@…]` in code, in a link's target or title, or in an image's
+/// description is left as written, and so is one escaped as `\[@…]`.
+pub fn find(markdown: &str) -> (Vec<Group>, Vec<Malformed>) {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut text_ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut hidden = 0usize; // inside link targets' titles or image descriptions
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    for (event, range) in Parser::new_ext(markdown, options).into_offset_iter() {
+        match event {
+            // A citation's link may not go inside another link.
+            Event::Start(Tag::Image { .. } | Tag::Link { .. } | Tag::CodeBlock(_)) => hidden += 1,
+            Event::End(TagEnd::Image | TagEnd::Link | TagEnd::CodeBlock) => {
+                hidden = hidden.saturating_sub(1)
+            }
+            Event::Text(_) | Event::SoftBreak | Event::HardBreak if hidden == 0 => {
+                // pulldown-cmark splits text at `[`: join touching runs.
+                match text_ranges.last_mut() {
+                    Some(last) if last.end == range.start => last.end = range.end,
+                    _ => text_ranges.push(range),
+                }
+            }
+            _ => {}
+        }
+    }
+    let in_text = |start: usize, end: usize| {
+        let escaped = markdown[..start].ends_with('\\');
+        !escaped && text_ranges.iter().any(|r| r.start <= start && end <= r.end)
+    };
+    let (groups, bad) = parse(markdown);
+    (
+        groups
+            .into_iter()
+            .filter(|g| in_text(g.start, g.end))
+            .collect(),
+        bad.into_iter()
+            .filter(|m| in_text(m.start, m.end.min(markdown.len())))
+            .collect(),
+    )
+}
+
 /// How a citation reads in messages: `000 ¶4`, `000 ¶4–6`, `000`.
 pub fn describe(r: &Ref) -> String {
     match (r.from, r.to) {
@@ -128,7 +171,7 @@ pub fn describe(r: &Ref) -> String {
 pub fn verify(prose: &Prose, project: &Project, analysis: &Analysis) -> Diagnostics {
     let mut problems = Diagnostics::default();
     let text = &prose.text;
-    let (groups, bad) = parse(text);
+    let (groups, bad) = find(text);
     let nth = |start: usize, end: usize| text[..start].matches(&text[start..end]).count();
     for m in bad {
         problems.push(
@@ -192,10 +235,9 @@ pub fn verify(prose: &Prose, project: &Project, analysis: &Analysis) -> Diagnost
         }
         for quote in quotations(sentence) {
             let pieces = quote_pieces(&quote);
-            let found = texts.iter().any(|(cited, _, _)| {
-                let hay = normalize(cited);
-                pieces.iter().all(|p| hay.contains(p.as_str()))
-            });
+            let found = texts
+                .iter()
+                .any(|(cited, _, _)| occurs_in_order(&normalize(cited), &pieces));
             if !found && !pieces.is_empty() {
                 let cited_list: Vec<String> = g.refs.iter().map(describe).collect();
                 let nearest = nearest_passage(&quote, &texts, analysis);
@@ -266,15 +308,43 @@ fn quotations(sentence: &str) -> Vec<String> {
 }
 
 /// The parts of a quotation to look for, normalised: an ellipsis ("…" or
-/// "...") marks words left out, so each part is looked for on its own.
+/// "...") marks words left out and `[…]` words put in by the analyst, so the
+/// parts between them are looked for in turn.
 fn quote_pieces(quote: &str) -> Vec<String> {
-    quote
-        .replace("...", "…")
-        .split(['…', '[', ']'])
+    let mut gaps = quote.replace("...", "…");
+    while let Some(open) = gaps.find('[') {
+        let Some(len) = gaps[open..].find(']') else {
+            break;
+        };
+        gaps.replace_range(open..=open + len, "…");
+    }
+    gaps.split('…')
         .map(normalize)
         .map(|p| p.trim_matches(|c: char| !c.is_alphanumeric()).to_string())
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// Whether `pieces` occur in `hay` in this order, each as whole words.
+fn occurs_in_order(hay: &str, pieces: &[String]) -> bool {
+    let mut from = 0;
+    'pieces: for piece in pieces {
+        let mut at = from;
+        while let Some(i) = hay[at..].find(piece.as_str()) {
+            let (start, end) = (at + i, at + i + piece.len());
+            let before = hay[..start].chars().next_back();
+            let after = hay[end..].chars().next();
+            if !before.is_some_and(char::is_alphanumeric)
+                && !after.is_some_and(char::is_alphanumeric)
+            {
+                from = end;
+                continue 'pieces;
+            }
+            at = start + hay[start..].chars().next().map_or(1, char::len_utf8);
+        }
+        return false;
+    }
+    true
 }
 
 /// Case, white space, typographic quotes and apostrophes, dashes and
@@ -297,10 +367,11 @@ pub fn normalize(text: &str) -> String {
 fn nearest_passage(quote: &str, texts: &[(String, &Ref, usize)], analysis: &Analysis) -> String {
     let pieces = quote_pieces(quote);
     for (_, r, s) in texts {
-        if let Some(p) = analysis.sources[*s].paragraphs.iter().find(|p| {
-            let hay = normalize(&p.text);
-            pieces.iter().all(|piece| hay.contains(piece.as_str()))
-        }) {
+        if let Some(p) = analysis.sources[*s]
+            .paragraphs
+            .iter()
+            .find(|p| occurs_in_order(&normalize(&p.text), &pieces))
+        {
             return format!(
                 "the words are in {} ¶{}: cite that paragraph",
                 r.source, p.n
@@ -422,6 +493,27 @@ mod tests {
             cited_sentence(text, groups[0].end, groups[1].start).trim(),
             "and then \"more\""
         );
+    }
+
+    #[test]
+    fn quotations_match_whole_words_in_order_around_insertions() {
+        let hay = normalize("We cannot wait any longer, the mayor announced on Friday.");
+        assert!(occurs_in_order(
+            &hay,
+            &quote_pieces("We cannot wait … on Friday")
+        ));
+        assert!(
+            !occurs_in_order(&hay, &quote_pieces("on Friday … We cannot wait")),
+            "out of order"
+        );
+        assert!(
+            !occurs_in_order(&hay, &quote_pieces("ann")),
+            "part of a word"
+        );
+        assert!(occurs_in_order(
+            &hay,
+            &quote_pieces("[The city] cannot wait any longer")
+        ));
     }
 
     #[test]

@@ -66,6 +66,10 @@ const UNIQUE_MIN_WORDS: usize = 8;
 const RARE_DF: usize = 20;
 /// How many candidates, by shared rare words, are compared in full.
 const CANDIDATES: usize = 12;
+/// A paragraph probes with at least this many of its rarest words…
+const MIN_PROBES: usize = 6;
+/// …reading at most this many postings of each.
+const MAX_POSTINGS: usize = 400;
 
 /// For every paragraph, the best share of its content words found in one
 /// paragraph of another source (`None` for headings and short paragraphs).
@@ -111,12 +115,19 @@ pub fn best_support(sources: &[SourceText]) -> Vec<Vec<Option<f64>>> {
         if p.heading || p.text.split_whitespace().count() < UNIQUE_MIN_WORDS || mine.is_empty() {
             continue;
         }
-        for &w in mine {
+        // The rare words find candidates; a paragraph made only of common
+        // words still uses its rarest few, reading a bounded share of their
+        // postings, so a widely reported passage is not taken for unique.
+        let mut by_rarity: Vec<u32> = mine.clone();
+        by_rarity.sort_by_key(|&w| postings[w as usize].len());
+        let rare = by_rarity
+            .iter()
+            .take_while(|&&w| postings[w as usize].len() <= RARE_DF)
+            .count()
+            .max(MIN_PROBES.min(by_rarity.len()));
+        for &w in &by_rarity[..rare] {
             let list = &postings[w as usize];
-            if list.len() > RARE_DF {
-                continue;
-            }
-            for &other in list {
+            for &other in list.iter().take(MAX_POSTINGS) {
                 if owner[other as usize].0 != s {
                     if score[other as usize] == 0 {
                         touched.push(other);
@@ -250,17 +261,19 @@ pub struct Spelling {
 /// Spellings of `variants` (matched exactly, case included, as whole words)
 /// used by the sources; only groups where at least two forms occur.
 pub fn spellings(sources: &[SourceText], variants: &[Variant]) -> Vec<Spelling> {
-    let forms: Vec<(usize, &str)> = variants
+    // One pattern per distinct form: a form may belong to several groups.
+    let mut forms: Vec<&str> = variants
         .iter()
-        .enumerate()
-        .flat_map(|(v, var)| var.forms.iter().map(move |f| (v, f.as_str())))
+        .flat_map(|v| v.forms.iter().map(String::as_str))
         .collect();
+    forms.sort_unstable();
+    forms.dedup();
     if forms.is_empty() {
         return Vec::new();
     }
     let automaton = AhoCorasick::builder()
         .match_kind(MatchKind::LeftmostLongest)
-        .build(forms.iter().map(|(_, f)| *f))
+        .build(&forms)
         .expect("forms are plain strings of bounded size");
     let mut counts: HashMap<(usize, usize), usize> = HashMap::new(); // (form, source)
     for (s, source) in sources.iter().enumerate() {
@@ -278,18 +291,18 @@ pub fn spellings(sources: &[SourceText], variants: &[Variant]) -> Vec<Spelling> 
     }
     variants
         .iter()
-        .enumerate()
-        .filter_map(|(v, var)| {
-            let found: Vec<(String, Vec<(usize, usize)>)> = forms
+        .filter_map(|var| {
+            let found: Vec<(String, Vec<(usize, usize)>)> = var
+                .forms
                 .iter()
-                .enumerate()
-                .filter(|(_, (fv, _))| *fv == v)
-                .map(|(k, (_, f))| {
-                    let mut by_source: Vec<(usize, usize)> = (0..sources.len())
+                .map(|f| {
+                    let k = forms
+                        .binary_search(&f.as_str())
+                        .expect("every form is a pattern");
+                    let by_source: Vec<(usize, usize)> = (0..sources.len())
                         .filter_map(|s| counts.get(&(k, s)).map(|&n| (s, n)))
                         .collect();
-                    by_source.sort();
-                    (f.to_string(), by_source)
+                    (f.clone(), by_source)
                 })
                 .collect();
             let used = found.iter().filter(|(_, s)| !s.is_empty()).count();
@@ -536,6 +549,18 @@ mod tests {
             support[0][1].unwrap() >= UNIQUE_BELOW,
             "{:?}",
             support[0][1]
+        );
+    }
+
+    #[test]
+    fn a_passage_every_source_carries_is_not_unique_however_common_its_words() {
+        let sources: Vec<SourceText> = (0..30)
+            .map(|_| source(&["European leaders will join the talks in Washington on Monday with the president."]))
+            .collect();
+        let support = best_support(&sources);
+        assert!(
+            support.iter().all(|s| s[0].unwrap() >= UNIQUE_BELOW),
+            "{support:?}"
         );
     }
 

@@ -191,16 +191,31 @@ fn merge(mut hits: Vec<Hit>) -> Vec<Hit> {
 /// Of two people whose names overlap, the longer name wins: in "Brigitte
 /// Macron said", "Macron" alone (another participant's alias) is no mention.
 fn longest(hits: Vec<Hit>) -> Vec<Hit> {
-    hits.iter()
-        .filter(|h| {
-            !hits.iter().any(|o| {
-                o.owner != h.owner
-                    && o.start <= h.start
-                    && h.end <= o.end
-                    && (o.end - o.start) > (h.end - h.start)
-            })
-        })
-        .copied()
+    // Hits are sorted by start; only those still open can cover the next
+    // one, so each is compared with its few overlapping neighbours.
+    let covered = |h: &Hit, o: &Hit| {
+        o.owner != h.owner
+            && o.start <= h.start
+            && h.end <= o.end
+            && o.end - o.start > h.end - h.start
+    };
+    let mut keep = vec![true; hits.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for (i, h) in hits.iter().enumerate() {
+        open.retain(|&j| hits[j].end > h.start);
+        for &j in &open {
+            if covered(h, &hits[j]) {
+                keep[i] = false;
+            }
+            if covered(&hits[j], h) {
+                keep[j] = false;
+            }
+        }
+        open.push(i);
+    }
+    hits.into_iter()
+        .zip(keep)
+        .filter_map(|(h, k)| k.then_some(h))
         .collect()
 }
 

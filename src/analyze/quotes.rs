@@ -135,10 +135,7 @@ const SPEECH_VERBS: &[&str] = &[
 /// hits of the same text, sorted by position.
 pub fn extract(text: &str, people: &[Hit]) -> Vec<QuoteSpan> {
     let marks = quote_marks(text);
-    let outside: Vec<&Hit> = people
-        .iter()
-        .filter(|h| !marks.iter().any(|m| h.start >= m.0 && h.end <= m.1))
-        .collect();
+    let outside: Vec<&Hit> = people.iter().filter(|h| !inside(&marks, h.start)).collect();
     marks
         .iter()
         .map(|&(open, close, inner_start, inner_end)| {
@@ -223,7 +220,7 @@ fn sentence_around(
     close: usize,
     marks: &[(usize, usize, usize, usize)],
 ) -> (usize, usize) {
-    let inside = |i: usize| marks.iter().any(|m| i >= m.0 && i < m.1);
+    let inside = |i: usize| inside(marks, i);
     let ends_sentence = |i: usize, c: char| {
         if !matches!(c, '.' | '!' | '?') {
             return false;
@@ -235,16 +232,37 @@ fn sentence_around(
             && (c != '.' || !is_abbreviation(&text[..i]))
             && !rest.trim_start().starts_with(char::is_lowercase)
     };
-    let start = text[..open]
+    // An attribution is near its quote: looking further would only cost
+    // time on long paragraphs without full stops.
+    let floor = char_floor(text, open.saturating_sub(REACH_BEFORE));
+    let ceiling = char_floor(text, (close + REACH_AFTER).min(text.len()));
+    let start = text[floor..open]
         .char_indices()
         .rev()
-        .find(|&(i, c)| ends_sentence(i, c))
-        .map_or(0, |(i, _)| i + 1);
-    let end = text[close..]
+        .find(|&(i, c)| ends_sentence(floor + i, c))
+        .map_or(floor, |(i, _)| floor + i + 1);
+    let end = text[close..ceiling]
         .char_indices()
         .find(|&(i, c)| ends_sentence(close + i, c))
-        .map_or(text.len(), |(i, _)| close + i + 1);
+        .map_or(ceiling, |(i, _)| close + i + 1);
     (start, end)
+}
+
+/// How far before and after a quote its sentence is looked for, in bytes.
+const REACH_BEFORE: usize = 600;
+const REACH_AFTER: usize = 300;
+
+fn char_floor(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Whether byte `i` lies inside one of the (sorted, disjoint) quotations.
+fn inside(marks: &[(usize, usize, usize, usize)], i: usize) -> bool {
+    let k = marks.partition_point(|m| m.0 <= i);
+    k > 0 && i < marks[k - 1].1
 }
 
 /// Whether the word ending `before` (just ahead of a full stop) is an
@@ -270,16 +288,37 @@ fn attribute(
     after: (usize, usize),
     marks: &[(usize, usize, usize, usize)],
 ) -> Option<usize> {
-    let in_range = |h: &&&Hit, r: (usize, usize)| h.start >= r.0 && h.end <= r.1;
-    let before_hits: Vec<&Hit> = people
-        .iter()
-        .filter(|h| in_range(h, before))
-        .copied()
+    // `people` are sorted by position: take each range's slice of them.
+    let within = |r: (usize, usize)| -> Vec<&Hit> {
+        let from = people.partition_point(|h| h.start < r.0);
+        people[from..]
+            .iter()
+            .take_while(|h| h.start < r.1)
+            .filter(|h| h.end <= r.1)
+            .copied()
+            .collect()
+    };
+    let before_hits = within(before);
+    let after_hits = within(after);
+    // "Doe's spokesman said", "a spokesman for Doe said", "an aide to Roe":
+    // the person named is not the one speaking.
+    let speaks_for_self = |h: &Hit| {
+        let rest = text[h.end..].trim_start_matches(['’', '\'']);
+        let possessive = text[h.end..].starts_with(['’', '\'']) && rest.starts_with('s');
+        let word_before = text[..h.start]
+            .split(|c: char| !c.is_alphanumeric())
+            .rfind(|w| !w.is_empty())
+            .unwrap_or("")
+            .to_lowercase();
+        !possessive && !matches!(word_before.as_str(), "for" | "to" | "of" | "with")
+    };
+    let before_hits: Vec<&Hit> = before_hits
+        .into_iter()
+        .filter(|h| speaks_for_self(h))
         .collect();
-    let after_hits: Vec<&Hit> = people
-        .iter()
-        .filter(|h| in_range(h, after))
-        .copied()
+    let after_hits: Vec<&Hit> = after_hits
+        .into_iter()
+        .filter(|h| speaks_for_self(h))
         .collect();
     let verbs_before: Vec<(usize, usize)> = speech_verbs(text, before, marks);
 
@@ -399,7 +438,7 @@ fn speech_verbs(
     marks: &[(usize, usize, usize, usize)],
 ) -> Vec<(usize, usize)> {
     words(text, range)
-        .filter(|&(s, _)| !marks.iter().any(|m| s >= m.0 && s < m.1))
+        .filter(|&(s, _)| !inside(marks, s))
         .filter(|&(s, e)| {
             let w = text[s..e].to_lowercase();
             SPEECH_VERBS.contains(&w.as_str())
@@ -532,6 +571,30 @@ mod tests {
         let s = speakers("“unclosed and then “a real one” here.");
         assert_eq!(s.len(), 1);
         assert_eq!(s[0].0, "a real one");
+    }
+
+    #[test]
+    fn a_spokesman_or_aide_does_not_put_words_in_the_named_persons_mouth() {
+        for text in [
+            "“We will reopen the bridge soon,” Zelensky’s spokesman said.",
+            "A spokesman for Zelensky said: “We will reopen the bridge soon.”",
+            "Witkoff's deputy told reporters: “It is fine.”",
+            "“It is fine,” said an aide to Witkoff.",
+        ] {
+            assert_eq!(speakers(text)[0].1, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_sentence_of_a_quote_is_looked_for_nearby_only() {
+        // A paragraph without full stops: the work per quote stays bounded.
+        let text = "he said \"ok now\" and ".repeat(400);
+        let marks = quote_marks(&text);
+        assert_eq!(marks.len(), 400);
+        let (open, close) = (marks[200].0, marks[200].1);
+        let (start, end) = sentence_around(&text, open, close, &marks);
+        assert!(open - start <= REACH_BEFORE && end - close <= REACH_AFTER);
+        assert_eq!(speakers(&text).len(), 400);
     }
 
     #[test]

@@ -48,6 +48,8 @@ pub fn same_statement(a: &[String], b: &[String]) -> bool {
 pub fn group(quotes: &[Quote], texts: &[&str]) -> Vec<Statement> {
     let tokens: Vec<Vec<String>> = texts.iter().map(|t| words(t)).collect();
     let mut parent: Vec<usize> = (0..quotes.len()).collect();
+    // The speaker of each group, kept at its root.
+    let mut speaker: Vec<Option<usize>> = quotes.iter().map(|q| q.speaker).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
             parent[i] = parent[parent[i]];
@@ -77,13 +79,17 @@ pub fn group(quotes: &[Quote], texts: &[&str]) -> Vec<Statement> {
         candidates.sort_unstable();
         candidates.dedup();
         for o in candidates {
-            let speakers_agree = match (quotes[q].speaker, quotes[o].speaker) {
-                (Some(a), Some(b)) => a == b,
+            let (a, b) = (root(&mut parent, q), root(&mut parent, o));
+            // Compare the groups' speakers, not just these two quotes': an
+            // unattributed quote must not bridge two different speakers.
+            let speakers_agree = match (speaker[a], speaker[b]) {
+                (Some(x), Some(y)) => x == y,
                 _ => true,
             };
-            if speakers_agree && same_statement(&tokens[q], &tokens[o]) {
-                let (a, b) = (root(&mut parent, q), root(&mut parent, o));
-                parent[a.max(b)] = a.min(b);
+            if a != b && speakers_agree && same_statement(&tokens[q], &tokens[o]) {
+                let (keep, gone) = (a.min(b), a.max(b));
+                parent[gone] = keep;
+                speaker[keep] = speaker[keep].or(speaker[gone]);
             }
         }
     }
@@ -167,6 +173,11 @@ mod tests {
         ];
         let groups = group(&quotes, &texts);
         assert_eq!(groups.len(), 3);
+        // An unattributed rendering does not join two different speakers.
+        let bridge = vec![q(0, Some(1)), q(1, None), q(2, Some(2))];
+        let same = ["we cannot wait any longer for the repairs"; 3];
+        let groups = group(&bridge, &same);
+        assert_eq!(groups.len(), 2, "{groups:?}");
         assert_eq!(groups[0].quotes, vec![0, 1]);
         assert_eq!(groups[0].speaker, Some(1));
         assert!(groups[0].is_shared(&quotes));

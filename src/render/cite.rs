@@ -61,7 +61,7 @@ impl<'m> Citer<'m> {
     }
 
     pub fn prose(&mut self, prose: &Prose) -> CitedView {
-        let (groups, _) = citations::parse(&prose.text);
+        let (groups, _) = citations::find(&prose.text);
         let allow_raw = self.model.project.config.allow_raw_html;
         let out = markdown::render_cited(&prose.text, allow_raw, &groups, |g| {
             let links: Vec<String> = g.refs.iter().map(|r| self.link(r)).collect();

@@ -286,7 +286,7 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
     let citations = citations::all_prose(project)
         .into_iter()
         .flat_map(|prose| {
-            citations::parse(&prose.text)
+            citations::find(&prose.text)
                 .0
                 .into_iter()
                 .flat_map(move |g| {

@@ -31,10 +31,8 @@ pub struct Cited {
     pub cited: usize,
 }
 
-/// Private-use characters: they survive Markdown untouched and cannot be
-/// typed by accident, so they mark where each citation goes.
-const OPEN: char = '\u{E000}';
-const CLOSE: char = '\u{E001}';
+/// The mark of a citation's HTML, to tell which blocks cite something.
+const CITE_TAG: &str = "<sup class=\"cite\"";
 
 pub fn render_cited(
     markdown: &str,
@@ -42,16 +40,7 @@ pub fn render_cited(
     groups: &[citations::Group],
     mut cite: impl FnMut(&citations::Group) -> String,
 ) -> Cited {
-    let mut marked = String::with_capacity(markdown.len());
-    let mut at = 0;
-    for (k, g) in groups.iter().enumerate() {
-        marked.push_str(&markdown[at..g.start]);
-        marked.push_str(&format!("{OPEN}{k}{CLOSE}"));
-        at = g.end;
-    }
-    marked.push_str(&markdown[at..]);
-
-    let events: Vec<Event> = safe_events(&marked, allow_raw_html).collect();
+    let events = with_citations(markdown, allow_raw_html, groups, &mut cite);
     let (mut statements, mut cited) = (0, 0);
     // For each open paragraph or item: is it marked as citing nothing?
     let mut open: Vec<bool> = Vec::new();
@@ -68,7 +57,7 @@ pub fn render_cited(
                         .any(|e| matches!(e, Event::Start(Tag::Paragraph))));
                 let cites = body
                     .iter()
-                    .any(|e| matches!(e, Event::Text(t) if t.contains(OPEN)));
+                    .any(|e| matches!(e, Event::InlineHtml(h) if h.starts_with(CITE_TAG)));
                 let uncited = judged && !cites;
                 if judged {
                     statements += 1;
@@ -100,29 +89,67 @@ pub fn render_cited(
             _ => rewritten.push(event.clone()),
         }
     }
-    let mut html_out = String::with_capacity(marked.len() * 3 / 2);
-    html::push_html(&mut html_out, rewritten.into_iter());
-    // Put the citations in; `cite` escapes what it writes.
-    let mut html = String::with_capacity(html_out.len());
-    let mut rest = html_out.as_str();
-    while let Some(i) = rest.find(OPEN) {
-        html.push_str(&rest[..i]);
-        let after = &rest[i + OPEN.len_utf8()..];
-        let Some(j) = after.find(CLOSE) else {
-            rest = after;
-            continue;
-        };
-        if let Some(g) = after[..j].parse::<usize>().ok().and_then(|k| groups.get(k)) {
-            html.push_str(&cite(g));
-        }
-        rest = &after[j + CLOSE.len_utf8()..];
-    }
-    html.push_str(rest);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut html, rewritten.into_iter());
     Cited {
         html,
         statements,
         cited,
     }
+}
+
+/// The safe events of `markdown`, with each citation group (found by
+/// [`citations::find`], so only in running text) replaced by `cite`'s HTML.
+/// A group may span several text events (pulldown-cmark splits text at `[`).
+fn with_citations<'a>(
+    markdown: &'a str,
+    allow_raw_html: bool,
+    groups: &[citations::Group],
+    cite: &mut dyn FnMut(&citations::Group) -> String,
+) -> Vec<Event<'a>> {
+    let mut out = Vec::new();
+    let mut next = 0; // the next group to place
+    let mut inside: Option<usize> = None; // a group begun but not ended
+    let mut external_image = false;
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let event = make_safe(event, allow_raw_html, &mut external_image);
+        let is_plain = matches!(&event, Event::Text(t) if t.as_ref() == &markdown[range.clone()]);
+        if !is_plain {
+            if inside.is_none() {
+                out.push(event);
+            }
+            continue;
+        }
+        let mut pos = range.start;
+        loop {
+            if let Some(g) = inside {
+                if groups[g].end <= range.end {
+                    out.push(Event::InlineHtml(cite(&groups[g]).into()));
+                    pos = groups[g].end;
+                    inside = None;
+                    next = g + 1;
+                    continue;
+                }
+                break;
+            }
+            match groups.get(next) {
+                Some(g) if g.start < range.end && g.start >= pos => {
+                    if g.start > pos {
+                        out.push(Event::Text(markdown[pos..g.start].into()));
+                    }
+                    inside = Some(next);
+                    pos = g.start;
+                }
+                _ => {
+                    if pos < range.end {
+                        out.push(Event::Text(markdown[pos..range.end].into()));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The events inside a block, up to its matching end.
@@ -143,15 +170,24 @@ fn block_body<'e, 'a>(events: &'e [Event<'a>], end: &TagEnd) -> &'e [Event<'a>] 
     events
 }
 
+fn options() -> Options {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options
+}
+
 /// The analyst's Markdown as events that cannot run code: raw HTML as text
 /// (unless allowed), links only to the web, mail or the site, and images
 /// from other hosts as plain links (a page must request nothing elsewhere).
 fn safe_events(markdown: &str, allow_raw_html: bool) -> impl Iterator<Item = Event<'_>> {
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
     let mut external_image = false;
-    Parser::new_ext(markdown, options).map(move |event| match event {
+    Parser::new_ext(markdown, options())
+        .map(move |e| make_safe(e, allow_raw_html, &mut external_image))
+}
+
+fn make_safe<'a>(event: Event<'a>, allow_raw_html: bool, external_image: &mut bool) -> Event<'a> {
+    match event {
         Event::Html(raw) | Event::InlineHtml(raw) if !allow_raw_html => Event::Text(raw),
         Event::Start(Tag::Link {
             link_type,
@@ -171,8 +207,8 @@ fn safe_events(markdown: &str, allow_raw_html: bool) -> impl Iterator<Item = Eve
             id,
         }) => {
             let dest_url = safe_link(dest_url);
-            external_image = dest_url.contains(':');
-            let tag = if external_image {
+            *external_image = dest_url.contains(':');
+            let tag = if *external_image {
                 Tag::Link {
                     link_type,
                     dest_url,
@@ -189,12 +225,12 @@ fn safe_events(markdown: &str, allow_raw_html: bool) -> impl Iterator<Item = Eve
             };
             Event::Start(tag)
         }
-        Event::End(TagEnd::Image) if external_image => {
-            external_image = false;
+        Event::End(TagEnd::Image) if *external_image => {
+            *external_image = false;
             Event::End(TagEnd::Link)
         }
         other => other,
-    })
+    }
 }
 
 fn safe_link(url: CowStr<'_>) -> CowStr<'_> {
@@ -213,8 +249,9 @@ fn safe_link(url: CowStr<'_>) -> CowStr<'_> {
 /// starts with one (the convention of the default dossier), else its first
 /// sentence.
 pub fn lead(markdown: &str) -> String {
+    let markdown = uncited(markdown);
     let mut events =
-        Parser::new(markdown).skip_while(|e| matches!(e, Event::Start(Tag::Paragraph)));
+        Parser::new(&markdown).skip_while(|e| matches!(e, Event::Start(Tag::Paragraph)));
     if let Some(Event::Start(Tag::Strong)) = events.next() {
         let mut out = String::new();
         for event in events {
@@ -227,17 +264,31 @@ pub fn lead(markdown: &str) -> String {
         }
         return out.trim().to_string();
     }
-    let plain = to_plain(markdown);
+    let plain = to_plain(&markdown);
     match plain.find(". ") {
         Some(i) => plain[..=i].to_string(),
         None => plain,
     }
 }
 
+/// The Markdown without its citations, for plain-text uses.
+fn uncited(markdown: &str) -> String {
+    let (groups, _) = citations::find(markdown);
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for g in groups {
+        out.push_str(markdown[at..g.start].trim_end_matches(' '));
+        at = g.end;
+    }
+    out.push_str(&markdown[at..]);
+    out
+}
+
 /// The first paragraph as plain text, for cards and meta descriptions.
 pub fn to_plain(markdown: &str) -> String {
+    let markdown = uncited(markdown);
     let mut out = String::new();
-    for event in Parser::new(markdown) {
+    for event in Parser::new(&markdown) {
         match event {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push(' '),
@@ -282,17 +333,19 @@ mod tests {
     #[test]
     fn citations_become_links_and_uncited_statements_are_marked() {
         let md = "Cited [@000:p4].\n\n- cited item [@001:p2]\n- bare item\n\nBare paragraph.\n";
-        let (groups, _) = citations::parse(md);
+        let (groups, _) = citations::find(md);
         let out = render_cited(md, false, &groups, |g| {
-            format!("<sup>{}</sup>", g.refs[0].source)
+            format!("<sup class=\"cite\">{}</sup>", g.refs[0].source)
         });
         assert!(
-            out.html.contains("<p>Cited <sup>000</sup>.</p>"),
+            out.html
+                .contains(r#"<p>Cited <sup class="cite">000</sup>.</p>"#),
             "{}",
             out.html
         );
         assert!(
-            out.html.contains("<li>cited item <sup>001</sup></li>"),
+            out.html
+                .contains(r#"<li>cited item <sup class="cite">001</sup></li>"#),
             "{}",
             out.html
         );
@@ -303,6 +356,38 @@ mod tests {
             out.html
         );
         assert_eq!((out.statements, out.cited), (4, 2));
+    }
+
+    #[test]
+    fn citations_in_code_links_and_images_stay_as_written() {
+        let md = "See `[@a:p1]`, [t](https://x.org \"hover [@a:p2]\"), ![alt [@a:p3]](map.png), \\[@a:p4] and [@a:p5].";
+        let (groups, _) = citations::find(md);
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        let out = render_cited(md, false, &groups, |g| {
+            format!("<sup class=\"cite\">{}</sup>", g.refs[0].from)
+        });
+        assert!(out.html.contains("<code>[@a:p1]</code>"), "{}", out.html);
+        assert!(
+            out.html.contains(r#"title="hover [@a:p2]""#),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains(r#"alt="alt [@a:p3]""#), "{}", out.html);
+        assert!(out.html.contains("[@a:p4]"), "{}", out.html);
+        assert!(
+            out.html.contains(r#"and <sup class="cite">5</sup>."#),
+            "{}",
+            out.html
+        );
+    }
+
+    #[test]
+    fn lead_and_plain_text_leave_citations_out() {
+        assert_eq!(
+            lead("The closure starts in February [@g:p1; @h:p1]. More."),
+            "The closure starts in February."
+        );
+        assert_eq!(to_plain("**Bottom [@g:p1] line.**"), "Bottom line.");
     }
 
     #[test]

@@ -189,7 +189,7 @@ impl<'m> Pages<'_, 'm> {
             topics: &'a [view::TopicCard],
             sources: &'a [SourceCard],
             participants: Vec<&'a view::ParticipantCard>,
-            coverage: view::CoverageView<'a>,
+            coverage: view::CoverageView,
             quotes: usize,
             statements: usize,
             paragraphs: usize,

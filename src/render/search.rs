@@ -19,7 +19,7 @@ struct Index<'a> {
 
 /// The summary's words without its `[@…]` citations or Markdown markers.
 fn without_citations(markdown: &str) -> String {
-    let (groups, _) = citations::parse(markdown);
+    let (groups, _) = citations::find(markdown);
     let mut out = String::with_capacity(markdown.len());
     let mut at = 0;
     for g in groups {

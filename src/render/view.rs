@@ -130,15 +130,26 @@ pub struct SourceGroup<'a> {
     pub passages: Vec<Passage<'a>>,
 }
 
+/// The coverage matrix: topics down and sources across, or, when there are
+/// more sources than fit across a page, sources down and topics across.
 #[derive(Serialize)]
-pub struct CoverageView<'a> {
-    pub sources: Vec<&'a SourceCard>,
-    pub rows: Vec<CoverageRow<'a>>,
+pub struct CoverageView {
+    /// What the rows are: "Topic" or "Source".
+    pub rows_are: &'static str,
+    pub columns: Vec<Heading>,
+    pub rows: Vec<CoverageRow>,
 }
 
 #[derive(Serialize)]
-pub struct CoverageRow<'a> {
-    pub topic: &'a TopicCard,
+pub struct Heading {
+    pub label: String,
+    pub title: String,
+    pub href: String,
+}
+
+#[derive(Serialize)]
+pub struct CoverageRow {
+    pub head: Heading,
     pub cells: Vec<CoverageCell>,
 }
 
@@ -149,6 +160,10 @@ pub struct CoverageCell {
     pub level: usize,
     pub href: String,
 }
+
+/// Up to this many sources are columns of the coverage matrix; beyond, it
+/// turns so that sources are rows.
+const COVERAGE_MAX_COLUMNS: usize = 12;
 
 /// Everything shared by several pages, computed once.
 pub struct Model<'a> {
@@ -272,35 +287,50 @@ impl<'a> Model<'a> {
         }
     }
 
-    pub fn coverage(&self) -> CoverageView<'_> {
-        let max = self
-            .analysis
-            .coverage
-            .iter()
-            .flatten()
-            .copied()
-            .max()
-            .unwrap_or(0);
-        let rows = self
-            .topics
-            .iter()
-            .zip(&self.analysis.coverage)
-            .map(|(topic, counts)| CoverageRow {
-                topic,
-                cells: counts
-                    .iter()
-                    .zip(&self.sources)
-                    .map(|(&count, source)| CoverageCell {
-                        count,
-                        level: heat_level(count, max),
-                        href: format!("{}#from-{}", topic.href, source.id),
+    pub fn coverage(&self) -> CoverageView {
+        let coverage = &self.analysis.coverage;
+        let max = coverage.iter().flatten().copied().max().unwrap_or(0);
+        let cell = |t: usize, s: usize| {
+            let count = coverage[t][s];
+            CoverageCell {
+                count,
+                level: heat_level(count, max),
+                href: format!("{}#from-{}", self.topics[t].href, self.sources[s].id),
+            }
+        };
+        let topic = |t: &TopicCard| Heading {
+            label: t.title.clone(),
+            title: t.title.clone(),
+            href: t.href.clone(),
+        };
+        let source = |s: &SourceCard| Heading {
+            label: s.label.clone(),
+            title: s.title.clone(),
+            href: s.href.clone(),
+        };
+        let (t_count, s_count) = (self.topics.len(), self.sources.len());
+        if s_count <= COVERAGE_MAX_COLUMNS {
+            CoverageView {
+                rows_are: "Topic",
+                columns: self.sources.iter().map(source).collect(),
+                rows: (0..t_count)
+                    .map(|t| CoverageRow {
+                        head: topic(&self.topics[t]),
+                        cells: (0..s_count).map(|s| cell(t, s)).collect(),
                     })
                     .collect(),
-            })
-            .collect();
-        CoverageView {
-            sources: self.sources.iter().collect(),
-            rows,
+            }
+        } else {
+            CoverageView {
+                rows_are: "Source",
+                columns: self.topics.iter().map(topic).collect(),
+                rows: (0..s_count)
+                    .map(|s| CoverageRow {
+                        head: source(&self.sources[s]),
+                        cells: (0..t_count).map(|t| cell(t, s)).collect(),
+                    })
+                    .collect(),
+            }
         }
     }
 

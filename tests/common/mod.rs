@@ -2,6 +2,7 @@
 //! and a checker for the links of a built site.
 #![allow(dead_code)]
 
+pub mod static_server;
 pub mod webdriver;
 
 use std::collections::BTreeMap;

@@ -95,6 +95,8 @@ impl Browser {
             "--disable-component-update".into(),
             "--disable-sync".into(),
             "--disable-dev-shm-usage".into(),
+            // Any request to another host fails, so it shows as an error.
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1".into(),
             format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", profile.path().display()),
         ];
@@ -188,6 +190,52 @@ impl Browser {
             &self.at(&format!("/element/{element}/value")),
             json!({"text": text}),
         );
+    }
+
+    /// Runs an asynchronous script; it reports by calling `arguments[arguments.length - 1]`.
+    pub fn run_async(&self, script: &str, args: Value) -> Value {
+        self.post(
+            &self.at("/execute/async"),
+            json!({"script": script, "args": args}),
+        )["value"]
+            .clone()
+    }
+
+    /// Sends a DevTools command (e.g. to emulate dark mode).
+    pub fn cdp(&self, cmd: &str, params: Value) -> Value {
+        self.post(
+            &self.at("/goog/cdp/execute"),
+            json!({"cmd": cmd, "params": params}),
+        )["value"]
+            .clone()
+    }
+
+    /// Loads `url` and waits until it has loaded, then returns what went
+    /// wrong: console errors, failed requests, and requests to other hosts.
+    pub fn load_and_check(&self, url: &str) -> Vec<String> {
+        self.console(); // forget the previous page's messages
+        self.goto(url);
+        self.wait_for("return document.readyState === 'complete'", url);
+        let mut problems: Vec<String> = self
+            .console()
+            .into_iter()
+            .filter(|(level, _)| level == "SEVERE")
+            .map(|(_, message)| format!("{url}: console error: {message}"))
+            .collect();
+        let resources = self.run(
+            "return performance.getEntriesByType('resource').map(e => [e.name, e.responseStatus || 0])",
+            json!([]),
+        );
+        for r in resources.as_array().into_iter().flatten() {
+            let name = r[0].as_str().unwrap_or("");
+            let status = r[1].as_u64().unwrap_or(0);
+            if !(name.starts_with("file://") || name.starts_with("http://127.0.0.1")) {
+                problems.push(format!("{url}: request to another host: {name}"));
+            } else if status >= 400 {
+                problems.push(format!("{url}: HTTP {status} for {name}"));
+            }
+        }
+        problems
     }
 
     /// Saves a PNG of the window.
