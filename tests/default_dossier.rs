@@ -178,6 +178,15 @@ fn every_summary_cites_and_every_citation_resolves() {
     }
     let index = std::fs::read_to_string(public.join("index.html")).unwrap();
     assert!(index.contains(r#"<sup class="cite">"#));
+    // No citation is left as raw syntax anywhere.
+    for (path, bytes) in common::site_files(&public) {
+        if path.ends_with(".html") {
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("[@"),
+                "raw citation in {path}"
+            );
+        }
+    }
     assert!(json["citations"].as_array().unwrap().len() > 60);
 }
 

@@ -132,9 +132,12 @@ pub fn find(markdown: &str) -> (Vec<Group>, Vec<Malformed>) {
                 hidden = hidden.saturating_sub(1)
             }
             Event::Text(_) | Event::SoftBreak | Event::HardBreak if hidden == 0 => {
-                // pulldown-cmark splits text at `[`: join touching runs.
+                // pulldown-cmark splits text at `[` and at line ends (whose
+                // indentation belongs to no event): join runs that touch.
                 match text_ranges.last_mut() {
-                    Some(last) if last.end == range.start => last.end = range.end,
+                    Some(last) if markdown[last.end..range.start].trim().is_empty() => {
+                        last.end = range.end
+                    }
                     _ => text_ranges.push(range),
                 }
             }
@@ -462,6 +465,14 @@ mod tests {
         );
         assert_eq!(groups[1].refs[1].source, "003");
         assert_eq!(groups[2].refs[0].from, 0);
+    }
+
+    #[test]
+    fn a_citation_may_run_over_a_line_end_in_a_list() {
+        let md = "- In Kherson [@000:p8; @001:p6-7;\n  @002:p10]. Refuses [@000:p10].\n";
+        let (groups, _) = find(md);
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].refs.len(), 3);
     }
 
     #[test]

@@ -60,10 +60,20 @@ impl<'m> Citer<'m> {
         }
     }
 
+    /// A claim (a summary, an event): statements that cite nothing are marked.
     pub fn prose(&mut self, prose: &Prose) -> CitedView {
+        self.render(prose, true)
+    }
+
+    /// A note about a source or a person: citations work, nothing is marked.
+    pub fn note(&mut self, prose: Option<&Prose>) -> Option<CitedView> {
+        prose.map(|p| self.render(p, false))
+    }
+
+    fn render(&mut self, prose: &Prose, mark_uncited: bool) -> CitedView {
         let (groups, _) = citations::find(&prose.text);
         let allow_raw = self.model.project.config.allow_raw_html;
-        let out = markdown::render_cited(&prose.text, allow_raw, &groups, |g| {
+        let out = markdown::render_cited(&prose.text, allow_raw, mark_uncited, &groups, |g| {
             let links: Vec<String> = g.refs.iter().map(|r| self.link(r)).collect();
             format!("<sup class=\"cite\">{}</sup>", links.join(""))
         });

@@ -34,9 +34,12 @@ pub struct Cited {
 /// The mark of a citation's HTML, to tell which blocks cite something.
 const CITE_TAG: &str = "<sup class=\"cite\"";
 
+/// `mark_uncited`: whether to mark the statements that cite nothing (for
+/// claims such as summaries; not for notes about a source or a person).
 pub fn render_cited(
     markdown: &str,
     allow_raw_html: bool,
+    mark_uncited: bool,
     groups: &[citations::Group],
     mut cite: impl FnMut(&citations::Group) -> String,
 ) -> Cited {
@@ -58,7 +61,7 @@ pub fn render_cited(
                 let cites = body
                     .iter()
                     .any(|e| matches!(e, Event::InlineHtml(h) if h.starts_with(CITE_TAG)));
-                let uncited = judged && !cites;
+                let uncited = mark_uncited && judged && !cites;
                 if judged {
                     statements += 1;
                     cited += usize::from(cites);
@@ -334,7 +337,7 @@ mod tests {
     fn citations_become_links_and_uncited_statements_are_marked() {
         let md = "Cited [@000:p4].\n\n- cited item [@001:p2]\n- bare item\n\nBare paragraph.\n";
         let (groups, _) = citations::find(md);
-        let out = render_cited(md, false, &groups, |g| {
+        let out = render_cited(md, false, true, &groups, |g| {
             format!("<sup class=\"cite\">{}</sup>", g.refs[0].source)
         });
         assert!(
@@ -363,7 +366,7 @@ mod tests {
         let md = "See `[@a:p1]`, [t](https://x.org \"hover [@a:p2]\"), ![alt [@a:p3]](map.png), \\[@a:p4] and [@a:p5].";
         let (groups, _) = citations::find(md);
         assert_eq!(groups.len(), 1, "{groups:?}");
-        let out = render_cited(md, false, &groups, |g| {
+        let out = render_cited(md, false, true, &groups, |g| {
             format!("<sup class=\"cite\">{}</sup>", g.refs[0].from)
         });
         assert!(out.html.contains("<code>[@a:p1]</code>"), "{}", out.html);

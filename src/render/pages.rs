@@ -394,7 +394,7 @@ impl<'m> Pages<'_, 'm> {
             similar: Vec<PairView<'a>>,
             single_source: usize,
         }
-        let notes = citer.prose_opt(m.project.articles[s].meta.notes.as_ref());
+        let notes = citer.note(m.project.articles[s].meta.notes.as_ref());
         let page = SourcePage {
             source: &m.sources[s],
             notes,
@@ -472,7 +472,7 @@ impl<'m> Pages<'_, 'm> {
             topics: Vec<Counted<'a, view::TopicCard>>,
             spellings: Vec<SpellingView<'a>>,
         }
-        let notes = citer.prose_opt(m.project.participants[p].notes.as_ref());
+        let notes = citer.note(m.project.participants[p].notes.as_ref());
         let spellings = self
             .spellings()
             .into_iter()
