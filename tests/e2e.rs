@@ -177,3 +177,40 @@ fn at_phone_width_no_page_scrolls_sideways() {
     }
     assert!(wide.is_empty(), "{wide:#?}");
 }
+
+#[test]
+fn everything_clickable_is_reachable_by_keyboard_with_a_visible_focus() {
+    let Some((chromium, driver)) = webdriver::find() else {
+        return;
+    };
+    let (_dir, public) = default_site();
+    let base = static_server::serve(&public);
+    let b = webdriver::Browser::start(&chromium, &driver, 1280, 900);
+    for page in [
+        "index.html",
+        "topics/territory/index.html",
+        "sources/002/index.html",
+        "search/index.html",
+    ] {
+        b.goto(&format!("{base}{page}"));
+        b.wait_for("return document.readyState === 'complete'", page);
+        // Press Tab: the first stop is the skip link, and it shows itself.
+        b.keys("\u{E004}");
+        let skip = b.run(
+            "const e = document.activeElement; const r = e.getBoundingClientRect();
+             return [e.className, r.left >= 0 && r.top >= 0, e.getAttribute('href')]",
+            json!([]),
+        );
+        assert_eq!(skip, json!(["skip-link", true, "#main"]), "{page}");
+        // Every link, button and field can take the focus and draws a ring.
+        let unfocusable = b.run(
+            "return Array.from(document.querySelectorAll('a[href], button, input, select, textarea'))
+               .filter(e => e.offsetParent !== null)
+               .filter(e => { e.focus(); const s = getComputedStyle(e);
+                 return document.activeElement !== e || (s.outlineStyle === 'none' && s.boxShadow === 'none'); })
+               .map(e => e.outerHTML.slice(0, 80))",
+            json!([]),
+        );
+        assert_eq!(unfocusable, json!([]), "{page}");
+    }
+}

@@ -245,6 +245,25 @@ impl Browser {
         std::fs::write(path, png).unwrap();
     }
 
+    /// Types `keys` (WebDriver key codes, e.g. "\u{E004}" for Tab) into the
+    /// page, wherever the focus is.
+    pub fn keys(&self, keys: &str) {
+        let actions: Vec<Value> = keys
+            .chars()
+            .flat_map(|c| {
+                let k = c.to_string();
+                [
+                    json!({"type": "keyDown", "value": k}),
+                    json!({"type": "keyUp", "value": k}),
+                ]
+            })
+            .collect();
+        self.post(
+            &self.at("/actions"),
+            json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]}),
+        );
+    }
+
     /// Waits until `script` returns true.
     pub fn wait_for(&self, script: &str, what: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);
