@@ -325,7 +325,7 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
         figures,
         citations,
     };
-    let mut bytes = serde_json::to_vec_pretty(&export).expect("plain structs always serialise");
+    let mut bytes = serde_json::to_vec(&export).expect("plain structs always serialise");
     bytes.push(b'\n');
     bytes
 }

@@ -118,6 +118,14 @@ struct SimilarityCell {
     derivative: bool,
 }
 
+/// Words shown on each side of a participant's mention on their page.
+const MENTION_CONTEXT_WORDS: usize = 14;
+
+/// What the front page lists of a large dossier; the rest is a link away.
+const FRONT_PAGE_SOURCES: usize = 25;
+const FRONT_PAGE_PARTICIPANTS: usize = 30;
+const FRONT_PAGE_PAIRS: usize = 10;
+
 /// A full table is readable up to this many sources; beyond, only pairs.
 const TABLE_MAX_SOURCES: usize = 15;
 /// The most similar pairs listed on the differences page.
@@ -187,8 +195,10 @@ impl<'m> Pages<'_, 'm> {
         struct Index<'a> {
             summary: Option<CitedView>,
             topics: &'a [view::TopicCard],
-            sources: &'a [SourceCard],
-            participants: Vec<&'a view::ParticipantCard>,
+            recent_sources: Vec<&'a SourceCard>,
+            sources_total: usize,
+            top_participants: Vec<&'a view::ParticipantCard>,
+            participant_count: usize,
             coverage: view::CoverageView,
             quotes: usize,
             statements: usize,
@@ -201,17 +211,26 @@ impl<'m> Pages<'_, 'm> {
         let summary = citer.prose_opt(m.project.summary.as_ref());
         // The strip shows events without their descriptions.
         let timeline = self.events(&mut Citer::new(m, root_of(path)), false);
+        // A large dossier lists its newest sources here, all on the sources page.
+        let mut recent_sources: Vec<&SourceCard> = m.sources.iter().collect();
+        if recent_sources.len() > FRONT_PAGE_SOURCES {
+            recent_sources.sort_by(|a, b| b.published_iso.cmp(&a.published_iso).then(a.id.cmp(&b.id)));
+            recent_sources.truncate(FRONT_PAGE_SOURCES);
+        }
+        participants.truncate(FRONT_PAGE_PARTICIPANTS);
         let page = Index {
             summary,
             topics: &m.topics,
-            sources: &m.sources,
-            participants,
+            recent_sources,
+            sources_total: m.sources.len(),
+            top_participants: participants,
+            participant_count: m.participants.len(),
             coverage: m.coverage(),
             quotes: m.analysis.quotes.len(),
             statements: m.analysis.statements.len(),
             paragraphs: m.sources.iter().map(|s| s.paragraphs).sum(),
             timeline,
-            derivative: self.pairs(None).take_while(|p| p.derivative).collect(),
+            derivative: self.pairs(None).take_while(|p| p.derivative).take(FRONT_PAGE_PAIRS).collect(),
             spellings: self.spellings(),
             single_source: m.topics.iter().map(|t| t.single_source).sum(),
         };
@@ -437,7 +456,13 @@ impl<'m> Pages<'_, 'm> {
                         *topics.entry(t).or_default() += 1;
                     }
                 }
-                passages.push(m.passage(s, i, &marks(&para.participant_hits, |o| o == p, "who")));
+                passages.push({
+                    // Mentions can be many: show each in its context only.
+                    let hits = marks(&para.participant_hits, |o| o == p, "who");
+                    let mut passage = m.passage(s, i, &[]);
+                    passage.segments = view::excerpt(&para.text, &hits, MENTION_CONTEXT_WORDS);
+                    passage
+                });
             }
             groups.push(SourceGroup {
                 source: &m.sources[s],
@@ -655,10 +680,20 @@ impl<'m> Pages<'_, 'm> {
         let m = self.model;
         let mut citer = Citer::in_page(m);
         #[derive(Serialize)]
+        struct PrintRef {
+            n: usize,
+            href: String,
+        }
+        #[derive(Serialize)]
+        struct PrintGroup<'a> {
+            source: &'a SourceCard,
+            refs: Vec<PrintRef>,
+        }
+        #[derive(Serialize)]
         struct PrintTopic<'a> {
             card: &'a view::TopicCard,
             summary: Option<CitedView>,
-            groups: Vec<SourceGroup<'a>>,
+            groups: Vec<PrintGroup<'a>>,
         }
         #[derive(Serialize)]
         struct PrintSource<'a> {
@@ -674,6 +709,7 @@ impl<'m> Pages<'_, 'm> {
             sources: Vec<PrintSource<'a>>,
         }
         let summary = citer.prose_opt(m.project.summary.as_ref());
+        // The topics point into the appendix rather than repeat its text.
         let topics = (0..m.topics.len())
             .map(|t| {
                 let summary = citer.prose_opt(m.project.topics[t].summary.as_ref());
@@ -683,22 +719,19 @@ impl<'m> Pages<'_, 'm> {
                     .iter()
                     .enumerate()
                     .filter_map(|(s, text)| {
-                        let passages: Vec<_> = text
+                        let id = &m.sources[s].id;
+                        let refs: Vec<PrintRef> = text
                             .paragraphs
                             .iter()
-                            .enumerate()
-                            .filter(|(_, p)| !p.heading && p.topics().contains(&t))
-                            .map(|(i, p)| {
-                                let mut passage =
-                                    m.passage(s, i, &marks(&p.topic_hits, |o| o == t, "kw"));
-                                passage.href = super::cite::print_anchor(&m.sources[s].id, p.n);
-                                passage
+                            .filter(|p| !p.heading && p.topics().contains(&t))
+                            .map(|p| PrintRef {
+                                n: p.n,
+                                href: super::cite::print_anchor(id, p.n),
                             })
                             .collect();
-                        (!passages.is_empty()).then(|| SourceGroup {
+                        (!refs.is_empty()).then(|| PrintGroup {
                             source: &m.sources[s],
-                            count: passages.len(),
-                            passages,
+                            refs,
                         })
                     })
                     .collect();

@@ -7,14 +7,24 @@ use serde::Serialize;
 use super::view::Model;
 use crate::analyze::citations;
 
-/// One searchable thing: `[kind, href, label, text]`, kept as an array to
-/// keep the index small.
+/// A topic or participant: `[kind, href, label, text]`, an array to keep the
+/// index small.
 #[derive(Serialize)]
 struct Doc<'a>(&'static str, String, String, &'a str);
+
+/// A paragraph: `[source, n, text]`, the source being an index into `sources`.
+#[derive(Serialize)]
+struct Para<'a>(usize, usize, &'a str);
+
+/// A source: `[href, label, title]`, named once for all its paragraphs.
+#[derive(Serialize)]
+struct Source<'a>(&'a str, &'a str, &'a str);
 
 #[derive(Serialize)]
 struct Index<'a> {
     docs: Vec<Doc<'a>>,
+    sources: Vec<Source<'a>>,
+    paragraphs: Vec<Para<'a>>,
 }
 
 /// The summary's words without its `[@…]` citations or Markdown markers.
@@ -55,17 +65,23 @@ pub fn index_script(model: &Model) -> Vec<u8> {
         };
         docs.push(Doc("participant", person.href.clone(), label, ""));
     }
-    for (s, text) in model.analysis.sources.iter().enumerate() {
-        let card = &model.sources[s];
-        for p in &text.paragraphs {
-            docs.push(Doc(
-                "paragraph",
-                format!("{}#{}", card.href, p.anchor()),
-                format!("{} ¶{}: {}", card.label, p.n, card.title),
-                &p.text,
-            ));
-        }
-    }
-    let json = serde_json::to_string(&Index { docs }).expect("plain structs always serialise");
+    let sources = model
+        .sources
+        .iter()
+        .map(|c| Source(&c.href, &c.label, &c.title))
+        .collect();
+    let paragraphs = model
+        .analysis
+        .sources
+        .iter()
+        .enumerate()
+        .flat_map(|(s, text)| text.paragraphs.iter().map(move |p| Para(s, p.n, &p.text)))
+        .collect();
+    let json = serde_json::to_string(&Index {
+        docs,
+        sources,
+        paragraphs,
+    })
+    .expect("plain structs always serialise");
     format!("window.DOSSIER_SEARCH = {json};\n").into_bytes()
 }

@@ -130,17 +130,14 @@ pub struct SourceGroup<'a> {
     pub passages: Vec<Passage<'a>>,
 }
 
-/// The coverage matrix: topics down and sources across, or, when there are
-/// more sources than fit across a page, sources down and topics across.
+/// The coverage matrix: topics down, sources (or outlets) across.
 #[derive(Serialize)]
 pub struct CoverageView {
-    /// What the rows are: "Topic" or "Source".
-    pub rows_are: &'static str,
     pub columns: Vec<Heading>,
     pub rows: Vec<CoverageRow>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct Heading {
     pub label: String,
     pub title: String,
@@ -161,8 +158,7 @@ pub struct CoverageCell {
     pub href: String,
 }
 
-/// Up to this many sources are columns of the coverage matrix; beyond, it
-/// turns so that sources are rows.
+/// The most columns the coverage matrix has.
 const COVERAGE_MAX_COLUMNS: usize = 12;
 
 /// Everything shared by several pages, computed once.
@@ -287,50 +283,94 @@ impl<'a> Model<'a> {
         }
     }
 
+    /// The coverage matrix. With few sources each is a column; with more,
+    /// sources of one outlet share a column, and past a dozen outlets the
+    /// rest are summed in a last column, so the table stays readable.
     pub fn coverage(&self) -> CoverageView {
         let coverage = &self.analysis.coverage;
-        let max = coverage.iter().flatten().copied().max().unwrap_or(0);
-        let cell = |t: usize, s: usize| {
-            let count = coverage[t][s];
-            CoverageCell {
-                count,
-                level: heat_level(count, max),
-                href: format!("{}#from-{}", self.topics[t].href, self.sources[s].id),
-            }
-        };
-        let topic = |t: &TopicCard| Heading {
-            label: t.title.clone(),
-            title: t.title.clone(),
-            href: t.href.clone(),
-        };
-        let source = |s: &SourceCard| Heading {
-            label: s.label.clone(),
-            title: s.title.clone(),
-            href: s.href.clone(),
-        };
-        let (t_count, s_count) = (self.topics.len(), self.sources.len());
-        if s_count <= COVERAGE_MAX_COLUMNS {
-            CoverageView {
-                rows_are: "Topic",
-                columns: self.sources.iter().map(source).collect(),
-                rows: (0..t_count)
-                    .map(|t| CoverageRow {
-                        head: topic(&self.topics[t]),
-                        cells: (0..s_count).map(|s| cell(t, s)).collect(),
-                    })
-                    .collect(),
-            }
+        struct Group {
+            head: Heading,
+            members: Vec<usize>,
+        }
+        let mut groups: Vec<Group> = if self.sources.len() <= COVERAGE_MAX_COLUMNS {
+            self.sources
+                .iter()
+                .enumerate()
+                .map(|(s, c)| Group {
+                    head: Heading {
+                        label: c.label.clone(),
+                        title: c.title.clone(),
+                        href: c.href.clone(),
+                    },
+                    members: vec![s],
+                })
+                .collect()
         } else {
-            CoverageView {
-                rows_are: "Source",
-                columns: self.topics.iter().map(topic).collect(),
-                rows: (0..s_count)
-                    .map(|s| CoverageRow {
-                        head: source(&self.sources[s]),
-                        cells: (0..t_count).map(|t| cell(t, s)).collect(),
-                    })
-                    .collect(),
+            let mut by_outlet: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+            for (s, c) in self.sources.iter().enumerate() {
+                by_outlet.entry(c.label.as_str()).or_default().push(s);
             }
+            by_outlet
+                .into_iter()
+                .map(|(label, members)| Group {
+                    head: Heading {
+                        label: label.to_string(),
+                        title: format!("{} sources", members.len()),
+                        href: "sources/index.html".into(),
+                    },
+                    members,
+                })
+                .collect()
+        };
+        if groups.len() > COVERAGE_MAX_COLUMNS {
+            let total = |g: &Group| -> usize {
+                g.members.iter().map(|&s| coverage.iter().map(|row| row[s]).sum::<usize>()).sum()
+            };
+            groups.sort_by_key(|g| std::cmp::Reverse(total(g)));
+            let rest: Vec<usize> = groups
+                .drain(COVERAGE_MAX_COLUMNS - 1..)
+                .flat_map(|g| g.members)
+                .collect();
+            groups.push(Group {
+                head: Heading {
+                    label: "Other sources".into(),
+                    title: format!("{} sources", rest.len()),
+                    href: "sources/index.html".into(),
+                },
+                members: rest,
+            });
+        }
+        let counts: Vec<Vec<usize>> = coverage
+            .iter()
+            .map(|row| groups.iter().map(|g| g.members.iter().map(|&s| row[s]).sum()).collect())
+            .collect();
+        let max = counts.iter().flatten().copied().max().unwrap_or(0);
+        CoverageView {
+            columns: groups.iter().map(|g| g.head.clone()).collect(),
+            rows: self
+                .topics
+                .iter()
+                .zip(&counts)
+                .map(|(topic, row)| CoverageRow {
+                    head: Heading {
+                        label: topic.title.clone(),
+                        title: topic.title.clone(),
+                        href: topic.href.clone(),
+                    },
+                    cells: row
+                        .iter()
+                        .zip(&groups)
+                        .map(|(&count, g)| CoverageCell {
+                            count,
+                            level: heat_level(count, max),
+                            href: match g.members.as_slice() {
+                                [s] => format!("{}#from-{}", topic.href, self.sources[*s].id),
+                                _ => topic.href.clone(),
+                            },
+                        })
+                        .collect(),
+                })
+                .collect(),
         }
     }
 
@@ -416,6 +456,53 @@ pub fn marks(
         .filter(|h| pick(h.owner))
         .map(|h| (h.start, h.end, class))
         .collect()
+}
+
+/// Paragraph `i` of source `s` cut to the words around each highlight, for
+/// pages that list many mentions: "… a few words **Name** a few words …".
+pub fn excerpt<'t>(
+    text: &'t str,
+    ranges: &[(usize, usize, &'static str)],
+    words_each_side: usize,
+) -> Vec<Segment<'t>> {
+    let mut windows: Vec<(usize, usize)> = ranges
+        .iter()
+        .map(|&(start, end, _)| {
+            let from = text[..start]
+                .match_indices(char::is_whitespace)
+                .nth_back(words_each_side)
+                .map_or(0, |(i, w)| i + w.len());
+            let to = text[end..]
+                .match_indices(char::is_whitespace)
+                .nth(words_each_side)
+                .map_or(text.len(), |(i, _)| end + i);
+            (from, to)
+        })
+        .collect();
+    windows.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for w in windows {
+        match merged.last_mut() {
+            Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
+            _ => merged.push(w),
+        }
+    }
+    let mut out = Vec::new();
+    for (k, &(from, to)) in merged.iter().enumerate() {
+        if from > 0 || k > 0 {
+            out.push(Segment { text: "… ", class: "" });
+        }
+        let inside: Vec<_> = ranges
+            .iter()
+            .filter(|r| r.0 >= from && r.1 <= to)
+            .map(|&(a, b, c)| (a - from, b - from, c))
+            .collect();
+        out.extend(segments(&text[from..to], &inside));
+    }
+    if merged.last().is_some_and(|&(_, to)| to < text.len()) {
+        out.push(Segment { text: " …", class: "" });
+    }
+    out
 }
 
 /// Splits `text` into plain and highlighted runs. Overlapping ranges are
@@ -548,6 +635,16 @@ mod tests {
             .map(|s| s.text)
             .collect();
         assert_eq!(marked, vec!["Security guarantees", "Article 5"]);
+    }
+
+    #[test]
+    fn excerpts_keep_the_words_around_each_mention() {
+        let text = "one two three four Doe five six seven eight nine ten eleven Roe twelve";
+        let doe = text.find("Doe").unwrap();
+        let roe = text.find("Roe").unwrap();
+        let segs = excerpt(text, &[(doe, doe + 3, "who"), (roe, roe + 3, "who")], 2);
+        let joined: String = segs.iter().map(|s| s.text).collect();
+        assert_eq!(joined, "… three four Doe five six … ten eleven Roe twelve");
     }
 
     #[test]

@@ -9,7 +9,12 @@
   var status = document.getElementById("search-status");
   if (!form || !input || !list || !window.DOSSIER_SEARCH) return;
   var root = form.getAttribute("data-root") || "";
-  var docs = window.DOSSIER_SEARCH.docs;
+  var index = window.DOSSIER_SEARCH;
+  // Topics and participants as they are; each paragraph named by its source.
+  var docs = index.docs.concat(index.paragraphs.map(function (p) {
+    var src = index.sources[p[0]];
+    return ["paragraph", src[0] + "#p" + p[1], src[1] + " \u00b6" + p[1] + ": " + src[2], p[2]];
+  }));
 
   function fold(s) {
     return s.toLowerCase().replace(/[\u2018\u2019\u02bc]/g, "'").replace(/[\u201c\u201d]/g, '"');
