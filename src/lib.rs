@@ -87,11 +87,20 @@ pub fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Diagnost
     prepare_with(root, base_url, &Silent)
 }
 
-pub fn prepare_with(
+/// A project read and analysed, with its templates, ready to render.
+struct Analysed {
+    project: load::Project,
+    analysis: analyze::Analysis,
+    renderer: render::Renderer,
+    base_url: Option<String>,
+    stages: Stages,
+}
+
+fn load_and_analyze(
     root: &Path,
     base_url: Option<&str>,
     progress: &dyn Progress,
-) -> Result<Prepared, Diagnostics> {
+) -> Result<Analysed, Diagnostics> {
     let mut stages = Stages::default();
     let clock = Instant::now();
     progress.stage("reading");
@@ -115,6 +124,27 @@ pub fn prepare_with(
     // Claims the analyst cites must be in the sources before anything is written.
     analyze::citations::verify_all(&project, &analysis).into_result(())?;
     stages.analyze = clock.elapsed();
+    Ok(Analysed {
+        project,
+        analysis,
+        renderer,
+        base_url,
+        stages,
+    })
+}
+
+pub fn prepare_with(
+    root: &Path,
+    base_url: Option<&str>,
+    progress: &dyn Progress,
+) -> Result<Prepared, Diagnostics> {
+    let Analysed {
+        project,
+        analysis,
+        renderer,
+        base_url,
+        mut stages,
+    } = load_and_analyze(root, base_url, progress)?;
     let clock = Instant::now();
     progress.stage("rendering");
     let files = renderer.render(&project, &analysis, base_url, progress)?;
@@ -190,13 +220,19 @@ pub fn build_with(
     progress: &dyn Progress,
 ) -> Result<BuildReport, Diagnostics> {
     let started = Instant::now();
-    let Prepared {
-        project,
-        analysis,
-        mut files,
-        mut stages,
-    } = prepare_with(&options.root, options.base_url.as_deref(), progress)?;
-    if options.pdf {
+    let output = options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"));
+    let (project, analysis, made, stages) = if options.pdf {
+        // The PDF is printed from the finished site, so this builds it in
+        // memory first.
+        let Prepared {
+            project,
+            analysis,
+            mut files,
+            mut stages,
+        } = prepare_with(&options.root, options.base_url.as_deref(), progress)?;
         progress.stage("printing");
         let scratch = std::env::temp_dir().join(format!("dossier-pdf-{}", std::process::id()));
         let printed = pdf::print(&files, &scratch);
@@ -205,19 +241,45 @@ pub fn build_with(
             path: "dossier.pdf".into(),
             bytes: printed?,
         });
-    }
-    let output = options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.root.join("public"));
-    let clock = Instant::now();
-    progress.stage("writing");
-    write::write_site(&output, &files)?;
-    stages.write = clock.elapsed();
+        let clock = Instant::now();
+        progress.stage("writing");
+        write::write_site(&output, &files)?;
+        stages.write = clock.elapsed();
+        let made: Vec<String> = files.into_iter().map(|f| f.path).collect();
+        (project, analysis, made, stages)
+    } else {
+        // Each page is written into the staging folder as soon as it is
+        // rendered: a large site is never held in memory whole.
+        let Analysed {
+            project,
+            analysis,
+            renderer,
+            base_url,
+            mut stages,
+        } = load_and_analyze(&options.root, options.base_url.as_deref(), progress)?;
+        let clock = Instant::now();
+        progress.stage("rendering");
+        let staging = write::Staging::begin(&output)?;
+        let made = match renderer.render_into(&project, &analysis, base_url, progress, &|f| {
+            staging.put(&f)
+        }) {
+            Ok(made) => made,
+            Err(problems) => {
+                staging.abort();
+                return Err(problems);
+            }
+        };
+        stages.render = clock.elapsed();
+        let clock = Instant::now();
+        progress.stage("writing");
+        staging.commit()?;
+        stages.write = clock.elapsed();
+        (project, analysis, made, stages)
+    };
     Ok(BuildReport {
         output,
-        pages: files.iter().filter(|f| f.path.ends_with(".html")).count(),
-        files: files.len(),
+        pages: made.iter().filter(|p| p.ends_with(".html")).count(),
+        files: made.len(),
         sources: project.articles.len(),
         topics: project.topics.len(),
         participants: project.participants.len(),

@@ -8,6 +8,11 @@ use std::io::Write;
 
 use clap::{Parser, Subcommand};
 
+// A build allocates many small, short-lived values (template contexts,
+// strings); mimalloc serves them markedly faster than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use dossier::diagnostic::Diagnostics;
 use dossier::{BuildOptions, Progress, build_with, check, init};
 

@@ -18,46 +18,98 @@ use crate::render::OutputFile;
 pub const MARKER: &str = "dossier.json";
 
 pub fn write_site(output: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    // A linked output folder: replace what it points to, and keep the link.
-    let resolved;
-    let output = if output.is_symlink() {
-        resolved = fs::canonicalize(output)
-            .map_err(|e| io_error(output, "the output is a symbolic link to nothing", e))?;
-        resolved.as_path()
-    } else {
-        output
-    };
-    check_output(output)?;
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create the folder", e))?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_else(|| OsString::from("public"));
-    let staging = sibling(&parent, &name, "tmp");
-    let previous = sibling(&parent, &name, "old");
-    recover(output, &parent, &name);
-    for stale in [&staging, &previous] {
-        if stale.exists() {
-            fs::remove_dir_all(stale).map_err(|e| io_error(stale, "cannot remove", e))?;
+    let staging = Staging::begin(output)?;
+    for file in files {
+        if let Err(e) = staging.put(file) {
+            staging.abort();
+            return Err(e);
+        }
+    }
+    staging.commit()
+}
+
+/// A build's output being written: files go into a staging folder beside the
+/// output as they are rendered (from several threads), and the whole folder
+/// replaces the output at `commit`.
+pub struct Staging {
+    output: PathBuf,
+    staging: PathBuf,
+    previous: PathBuf,
+}
+
+impl Staging {
+    pub fn begin(output: &Path) -> Result<Staging, Diagnostic> {
+        // A linked output folder: replace what it points to, and keep the link.
+        let output = if output.is_symlink() {
+            fs::canonicalize(output)
+                .map_err(|e| io_error(output, "the output is a symbolic link to nothing", e))?
+        } else {
+            output.to_path_buf()
+        };
+        check_output(&output)?;
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)
+            .map_err(|e| io_error(&parent, "cannot create the folder", e))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_else(|| OsString::from("public"));
+        let staging = sibling(&parent, &name, "tmp");
+        let previous = sibling(&parent, &name, "old");
+        recover(&output, &parent, &name);
+        for stale in [&staging, &previous] {
+            if stale.exists() {
+                fs::remove_dir_all(stale).map_err(|e| io_error(stale, "cannot remove", e))?;
+            }
+        }
+        fs::create_dir_all(&staging).map_err(|e| io_error(&staging, "cannot create", e))?;
+        Ok(Staging {
+            output,
+            staging,
+            previous,
+        })
+    }
+
+    /// Writes one file into the staging folder.
+    pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
+        let rel = Path::new(&file.path);
+        // Paths come from validated ids, but a path that could leave the
+        // output folder must never be written, whatever produced it.
+        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
+        if !safe || file.path.is_empty() {
+            return Err(Diagnostic::new(
+                &file.path,
+                "refusing to write a file outside the output folder",
+            ));
+        }
+        let path = self.staging.join(rel);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create", e))?;
+        }
+        let mut f = fs::File::create(&path).map_err(|e| io_error(&path, "cannot create", e))?;
+        f.write_all(&file.bytes)
+            .map_err(|e| io_error(&path, "cannot write", e))
+    }
+
+    /// Puts the new site in place of the old one.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        if self.output.exists() {
+            swap_in(&self.staging, &self.output, &self.previous)
+        } else {
+            fs::rename(&self.staging, &self.output).map_err(|e| {
+                let _ = fs::remove_dir_all(&self.staging);
+                io_error(&self.output, "cannot move the new output into place", e)
+            })
         }
     }
 
-    let written = write_all(&staging, files);
-    if let Err(e) = written {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+    /// Drops what was written; the previous output stays as it was.
+    pub fn abort(self) {
+        let _ = fs::remove_dir_all(&self.staging);
     }
-    if output.exists() {
-        swap_in(&staging, output, &previous)?;
-    } else if let Err(e) = fs::rename(&staging, output) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(io_error(output, "cannot move the new output into place", e));
-    }
-    Ok(())
 }
 
 /// Replaces `output` by `staging` so that, whenever the process is killed,
@@ -134,30 +186,6 @@ fn sibling(parent: &Path, name: &OsString, kind: &str) -> PathBuf {
     n.push(name);
     n.push(format!(".dossier-{kind}"));
     parent.join(n)
-}
-
-fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Diagnostic> {
-    fs::create_dir_all(staging).map_err(|e| io_error(staging, "cannot create", e))?;
-    for file in files {
-        let rel = Path::new(&file.path);
-        // Paths come from validated ids, but a path that could leave the
-        // output folder must never be written, whatever produced it.
-        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
-        if !safe || file.path.is_empty() {
-            return Err(Diagnostic::new(
-                &file.path,
-                "refusing to write a file outside the output folder",
-            ));
-        }
-        let path = staging.join(rel);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create", e))?;
-        }
-        let mut f = fs::File::create(&path).map_err(|e| io_error(&path, "cannot create", e))?;
-        f.write_all(&file.bytes)
-            .map_err(|e| io_error(&path, "cannot write", e))?;
-    }
-    Ok(())
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {

@@ -171,7 +171,11 @@ fn the_search_index_holds_every_paragraph_topic_and_participant() {
     let sources = index["sources"].as_array().unwrap();
     assert_eq!(
         sources[3],
-        json!(["sources/003/index.html", "BBC News", "European leaders to join Zelensky at White House meeting with Trump"])
+        json!([
+            "sources/003/index.html",
+            "BBC News",
+            "European leaders to join Zelensky at White House meeting with Trump"
+        ])
     );
     let paragraphs = index["paragraphs"].as_array().unwrap();
     assert_eq!(paragraphs.len(), 66);

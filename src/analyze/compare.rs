@@ -9,6 +9,9 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
 use aho_corasick::{AhoCorasick, MatchKind};
 
 use super::{Paragraph, SourceText};
@@ -45,14 +48,48 @@ pub fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn content_words(text: &str) -> Vec<String> {
-    let mut ws: Vec<String> = words(text)
-        .into_iter()
-        .filter(|w| w.chars().count() > 2 && !STOPWORDS.contains(&w.as_str()))
-        .collect();
-    ws.sort();
-    ws.dedup();
-    ws
+fn is_content(word: &str) -> bool {
+    word.chars().count() > 2 && !STOPWORDS.contains(&word)
+}
+
+fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// What a source is compared by, computed once per source (in parallel):
+/// each paragraph's content words and the source's word triples (3-word
+/// shingles), as sorted, deduplicated hashes.
+#[derive(Debug, Default)]
+pub struct Prints {
+    pub content: Vec<Vec<u64>>,
+    pub shingles: Vec<u64>,
+}
+
+impl Prints {
+    pub fn of(paragraphs: &[Paragraph]) -> Prints {
+        let mut content = Vec::with_capacity(paragraphs.len());
+        let mut running: Vec<u64> = Vec::new();
+        for p in paragraphs {
+            let ws = words(&p.text);
+            let mut set: Vec<u64> = ws
+                .iter()
+                .filter(|w| is_content(w))
+                .map(|w| hash_of(w.as_str()))
+                .collect();
+            set.sort_unstable();
+            set.dedup();
+            content.push(set);
+            if !p.heading {
+                running.extend(ws.iter().map(|w| hash_of(w.as_str())));
+            }
+        }
+        let mut shingles: Vec<u64> = running.windows(3).map(hash_of).collect();
+        shingles.sort_unstable();
+        shingles.dedup();
+        Prints { content, shingles }
+    }
 }
 
 /// A passage counts as "only in one source" when less than this share of its
@@ -60,7 +97,6 @@ fn content_words(text: &str) -> Vec<String> {
 pub const UNIQUE_BELOW: f64 = 0.3;
 /// Passages shorter than this many words are not judged.
 const UNIQUE_MIN_WORDS: usize = 8;
-
 /// Words in more paragraphs than this are too common to find candidates by
 /// (they still count in the comparison itself).
 const RARE_DF: usize = 20;
@@ -69,7 +105,7 @@ const CANDIDATES: usize = 12;
 /// A paragraph probes with at least this many of its rarest words…
 const MIN_PROBES: usize = 6;
 /// …reading at most this many postings of each.
-const MAX_POSTINGS: usize = 400;
+const MAX_POSTINGS: usize = 64;
 
 /// For every paragraph, the best share of its content words found in one
 /// paragraph of another source (`None` for headings and short paragraphs).
@@ -78,82 +114,88 @@ const MAX_POSTINGS: usize = 400;
 /// dense accumulator; only the best few are compared word for word. The work
 /// grows with the number of paragraphs, not its square.
 pub fn best_support(sources: &[SourceText]) -> Vec<Vec<Option<f64>>> {
-    // Every paragraph's content words as sorted ids.
-    let mut ids: HashMap<String, u32> = HashMap::new();
     let mut owner: Vec<(u32, u32)> = Vec::new(); // global paragraph → (source, index)
-    let mut sets: Vec<Vec<u32>> = Vec::new();
+    let mut sets: Vec<&[u64]> = Vec::new();
     for (s, source) in sources.iter().enumerate() {
-        for (i, p) in source.paragraphs.iter().enumerate() {
-            let mut set: Vec<u32> = content_words(&p.text)
-                .into_iter()
-                .map(|w| {
-                    let next = ids.len() as u32;
-                    *ids.entry(w).or_insert(next)
-                })
-                .collect();
-            set.sort_unstable();
-            set.dedup();
+        for (i, set) in source.prints.content.iter().enumerate() {
             sets.push(set);
             owner.push((s as u32, i as u32));
         }
     }
-    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); ids.len()];
+    let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
     for (g, set) in sets.iter().enumerate() {
-        for &w in set {
-            postings[w as usize].push(g as u32);
+        for &w in *set {
+            postings.entry(w).or_default().push(g as u32);
         }
     }
-    let mut score = vec![0u32; sets.len()];
-    let mut touched: Vec<u32> = Vec::new();
+    let judged = |g: usize| {
+        let (s, i) = owner[g];
+        let p = &sources[s as usize].paragraphs[i as usize];
+        !p.heading && p.text.split_whitespace().count() >= UNIQUE_MIN_WORDS && !sets[g].is_empty()
+    };
+    let support: Vec<Option<f64>> = (0..sets.len())
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; sets.len()], Vec::<u32>::new()),
+            |(score, touched), g| {
+                if !judged(g) {
+                    return None;
+                }
+                let mine = sets[g];
+                let s = owner[g].0;
+                // The rare words find candidates; a paragraph made only of
+                // common words still uses its rarest few, reading a bounded
+                // share of their postings, so a widely reported passage is
+                // not taken for unique.
+                let mut by_rarity: Vec<&Vec<u32>> = mine.iter().map(|w| &postings[w]).collect();
+                by_rarity.sort_by_key(|list| list.len());
+                let rare = by_rarity
+                    .iter()
+                    .take_while(|list| list.len() <= RARE_DF)
+                    .count()
+                    .max(MIN_PROBES.min(by_rarity.len()));
+                for list in &by_rarity[..rare] {
+                    for &other in list.iter().take(MAX_POSTINGS) {
+                        if owner[other as usize].0 != s {
+                            if score[other as usize] == 0 {
+                                touched.push(other);
+                            }
+                            score[other as usize] += 1;
+                        }
+                    }
+                }
+                let keep = touched.len().min(CANDIDATES);
+                if keep > 0 && keep < touched.len() {
+                    touched.select_nth_unstable_by_key(keep - 1, |&o| {
+                        (std::cmp::Reverse(score[o as usize]), o)
+                    });
+                }
+                let best = touched[..keep]
+                    .iter()
+                    .map(|&o| shared_count(mine, sets[o as usize]))
+                    .max()
+                    .unwrap_or(0);
+                for &o in touched.iter() {
+                    score[o as usize] = 0;
+                }
+                touched.clear();
+                Some(best as f64 / mine.len() as f64)
+            },
+        )
+        .collect();
     let mut out: Vec<Vec<Option<f64>>> = sources
         .iter()
         .map(|s| vec![None; s.paragraphs.len()])
         .collect();
-    for (g, mine) in sets.iter().enumerate() {
+    for (g, value) in support.into_iter().enumerate() {
         let (s, i) = owner[g];
-        let p = &sources[s as usize].paragraphs[i as usize];
-        if p.heading || p.text.split_whitespace().count() < UNIQUE_MIN_WORDS || mine.is_empty() {
-            continue;
-        }
-        // The rare words find candidates; a paragraph made only of common
-        // words still uses its rarest few, reading a bounded share of their
-        // postings, so a widely reported passage is not taken for unique.
-        let mut by_rarity: Vec<u32> = mine.clone();
-        by_rarity.sort_by_key(|&w| postings[w as usize].len());
-        let rare = by_rarity
-            .iter()
-            .take_while(|&&w| postings[w as usize].len() <= RARE_DF)
-            .count()
-            .max(MIN_PROBES.min(by_rarity.len()));
-        for &w in &by_rarity[..rare] {
-            let list = &postings[w as usize];
-            for &other in list.iter().take(MAX_POSTINGS) {
-                if owner[other as usize].0 != s {
-                    if score[other as usize] == 0 {
-                        touched.push(other);
-                    }
-                    score[other as usize] += 1;
-                }
-            }
-        }
-        touched.sort_unstable_by_key(|&o| (std::cmp::Reverse(score[o as usize]), o));
-        let best = touched
-            .iter()
-            .take(CANDIDATES)
-            .map(|&o| shared_count(mine, &sets[o as usize]))
-            .max()
-            .unwrap_or(0);
-        for &o in &touched {
-            score[o as usize] = 0;
-        }
-        touched.clear();
-        out[s as usize][i as usize] = Some(best as f64 / mine.len() as f64);
+        out[s as usize][i as usize] = value;
     }
     out
 }
 
-/// How many ids two sorted lists share.
-fn shared_count(a: &[u32], b: &[u32]) -> usize {
+/// How many values two sorted lists share.
+fn shared_count(a: &[u64], b: &[u64]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -180,72 +222,77 @@ pub struct Pair {
 }
 
 /// Pairs at or above this similarity look rewritten from one another: on the
-/// seed articles the rewrite pair scores 0.08 and every other pair under 0.04.
+/// seed articles the rewrite pair scores 0.085 and every other pair under 0.04.
 pub const DERIVATIVE_AT: f64 = 0.06;
-/// Shingles found in more sources than this are boilerplate of the corpus
-/// ("said on Monday that") and are not counted; never reached by small dossiers.
-pub const SHINGLE_DF_CAP: usize = 50;
+/// Below this many sources every pair is compared, for the full table.
+pub const ALL_PAIRS_UP_TO: usize = 15;
+/// Beyond that, pairs under this similarity are not reported…
+pub const REPORT_FROM: f64 = 0.02;
+/// …and candidates are the pairs sharing at least this many shingles that
+/// few sources have (at most `RARE_SHINGLE_DF`), compared exactly after.
+const MIN_SHARED_RARE: usize = 3;
+pub const RARE_SHINGLE_DF: usize = 10;
 
-/// Similarity of every pair of sources that share at least one (not too
-/// common) shingle, found through an inverted index rather than by comparing
-/// all pairs. Sorted by similarity, highest first.
+/// The similar pairs of sources, most similar first. A small dossier
+/// compares every pair; a large one finds candidates through an inverted
+/// index of rare shingles, so the work grows with the corpus, not its
+/// square, and computes their similarity exactly.
 pub fn similarities(sources: &[SourceText]) -> Vec<Pair> {
-    let shingles: Vec<Vec<u64>> = sources.iter().map(|s| shingle_set(&s.paragraphs)).collect();
-    let mut postings: Vec<(u64, u32)> = shingles
+    let sets: Vec<&[u64]> = sources
         .iter()
-        .enumerate()
-        .flat_map(|(s, set)| set.iter().map(move |&h| (h, s as u32)))
+        .map(|s| s.prints.shingles.as_slice())
         .collect();
-    postings.sort_unstable();
-    let mut shared: HashMap<(u32, u32), usize> = HashMap::new();
-    for run in postings.chunk_by(|x, y| x.0 == y.0) {
-        if run.len() < 2 || run.len() > SHINGLE_DF_CAP {
-            continue;
+    let exact = |a: usize, b: usize| {
+        let shared = shared_count(sets[a], sets[b]);
+        let union = sets[a].len() + sets[b].len() - shared;
+        Pair {
+            a,
+            b,
+            similarity: shared as f64 / union.max(1) as f64,
+            shared,
         }
-        for (k, &(_, a)) in run.iter().enumerate() {
-            for &(_, b) in &run[k + 1..] {
-                *shared.entry((a, b)).or_default() += 1;
+    };
+    let mut pairs: Vec<Pair> = if sources.len() <= ALL_PAIRS_UP_TO {
+        (0..sources.len())
+            .flat_map(|a| (a + 1..sources.len()).map(move |b| (a, b)))
+            .map(|(a, b)| exact(a, b))
+            .filter(|p| p.shared > 0)
+            .collect()
+    } else {
+        let mut postings: Vec<(u64, u32)> = sets
+            .iter()
+            .enumerate()
+            .flat_map(|(s, set)| set.iter().map(move |&h| (h, s as u32)))
+            .collect();
+        postings.par_sort_unstable();
+        let mut counts: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        for run in postings.chunk_by(|x, y| x.0 == y.0) {
+            if run.len() < 2 || run.len() > RARE_SHINGLE_DF {
+                continue;
+            }
+            for (k, &(_, a)) in run.iter().enumerate() {
+                for &(_, b) in &run[k + 1..] {
+                    *counts.entry((a, b)).or_default() += 1;
+                }
             }
         }
-    }
-    let mut pairs: Vec<Pair> = shared
-        .into_iter()
-        .map(|((a, b), n)| {
-            let union = shingles[a as usize].len() + shingles[b as usize].len() - n;
-            Pair {
-                a: a as usize,
-                b: b as usize,
-                similarity: n as f64 / union.max(1) as f64,
-                shared: n,
-            }
-        })
-        .collect();
+        let candidates: Vec<(usize, usize)> = counts
+            .into_iter()
+            .filter(|&(_, n)| n as usize >= MIN_SHARED_RARE)
+            .map(|((a, b), _)| (a as usize, b as usize))
+            .collect();
+        candidates
+            .into_par_iter()
+            .map(|(a, b)| exact(a, b))
+            .filter(|p| p.similarity >= REPORT_FROM)
+            .collect()
+    };
     pairs.sort_by(|x, y| {
         y.similarity
             .total_cmp(&x.similarity)
             .then((x.a, x.b).cmp(&(y.a, y.b)))
     });
     pairs
-}
-
-fn shingle_set(paragraphs: &[Paragraph]) -> Vec<u64> {
-    let ws: Vec<String> = paragraphs
-        .iter()
-        .filter(|p| !p.heading)
-        .flat_map(|p| words(&p.text))
-        .collect();
-    let mut set: Vec<u64> = ws
-        .windows(3)
-        .map(|w| {
-            // A fixed hasher: the same shingle hashes the same on every run.
-            let mut h = std::hash::DefaultHasher::new();
-            w.hash(&mut h);
-            h.finish()
-        })
-        .collect();
-    set.sort_unstable();
-    set.dedup();
-    set
 }
 
 /// Which spelling of a name each source uses.
@@ -498,19 +545,13 @@ mod tests {
     use crate::analyze::Paragraph;
 
     fn source(paras: &[&str]) -> SourceText {
-        SourceText {
-            paragraphs: paras
+        SourceText::new(
+            paras
                 .iter()
                 .enumerate()
-                .map(|(i, t)| Paragraph {
-                    n: i + 1,
-                    text: t.to_string(),
-                    heading: false,
-                    topic_hits: vec![],
-                    participant_hits: vec![],
-                })
+                .map(|(i, t)| Paragraph::new(i + 1, t.to_string(), false, vec![], vec![]))
                 .collect(),
-        }
+        )
     }
 
     #[test]

@@ -45,6 +45,16 @@ pub struct Analysis {
 #[derive(Debug)]
 pub struct SourceText {
     pub paragraphs: Vec<Paragraph>,
+    /// For comparing sources: each paragraph's content words, and the
+    /// source's word triples, as sorted hashes.
+    pub prints: compare::Prints,
+}
+
+impl SourceText {
+    pub fn new(paragraphs: Vec<Paragraph>) -> SourceText {
+        let prints = compare::Prints::of(&paragraphs);
+        SourceText { paragraphs, prints }
+    }
 }
 
 #[derive(Debug)]
@@ -57,21 +67,42 @@ pub struct Paragraph {
     pub topic_hits: Vec<Hit>,
     /// Alias matches, `owner` being the participant index; sorted by position.
     pub participant_hits: Vec<Hit>,
+    /// The topics and participants of the hits, ascending, each once.
+    topic_ids: Vec<usize>,
+    participant_ids: Vec<usize>,
 }
 
 impl Paragraph {
+    pub fn new(
+        n: usize,
+        text: String,
+        heading: bool,
+        topic_hits: Vec<Hit>,
+        participant_hits: Vec<Hit>,
+    ) -> Paragraph {
+        Paragraph {
+            n,
+            text,
+            heading,
+            topic_ids: owners(&topic_hits),
+            participant_ids: owners(&participant_hits),
+            topic_hits,
+            participant_hits,
+        }
+    }
+
     pub fn anchor(&self) -> String {
         format!("p{}", self.n)
     }
 
     /// The topics this paragraph is on, ascending, each once.
-    pub fn topics(&self) -> Vec<usize> {
-        owners(&self.topic_hits)
+    pub fn topics(&self) -> &[usize] {
+        &self.topic_ids
     }
 
     /// The participants this paragraph names, ascending, each once.
-    pub fn participants(&self) -> Vec<usize> {
-        owners(&self.participant_hits)
+    pub fn participants(&self) -> &[usize] {
+        &self.participant_ids
     }
 }
 
@@ -124,7 +155,7 @@ pub fn analyze(project: &Project) -> Analysis {
     let mut sources = Vec::with_capacity(per_source.len());
     for (s, (text, source_quotes)) in per_source.into_iter().enumerate() {
         for para in text.paragraphs.iter().filter(|p| !p.heading) {
-            for t in para.topics() {
+            for &t in para.topics() {
                 coverage[t][s] += 1;
             }
         }
@@ -180,13 +211,13 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> (SourceText
     let mut quotes = Vec::new();
     for (i, block) in paragraphs::split(article).into_iter().enumerate() {
         let (topic_hits, participant_hits) = matcher.find(&block.text);
-        let para = Paragraph {
-            n: i + 1,
-            text: block.text,
-            heading: block.heading,
+        let para = Paragraph::new(
+            i + 1,
+            block.text,
+            block.heading,
             topic_hits,
             participant_hits,
-        };
+        );
         if !para.heading {
             for q in quotes::extract(&para.text, &para.participant_hits) {
                 quotes.push(Quote {
@@ -201,7 +232,7 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> (SourceText
         }
         paragraphs.push(para);
     }
-    (SourceText { paragraphs }, quotes)
+    (SourceText::new(paragraphs), quotes)
 }
 
 impl Analysis {

@@ -165,8 +165,8 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
                     anchor: p.anchor(),
                     text: &p.text,
                     heading: p.heading,
-                    topics: p.topics().into_iter().map(topic_slug).collect(),
-                    participants: p.participants().into_iter().map(person_id).collect(),
+                    topics: p.topics().iter().map(|&t| topic_slug(t)).collect(),
+                    participants: p.participants().iter().map(|&q| person_id(q)).collect(),
                     support: analysis.support[s][i].map(|v| (v * 1000.0).round() / 1000.0),
                     single_source: analysis.support[s][i].is_some_and(|v| v < UNIQUE_BELOW),
                 })

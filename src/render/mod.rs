@@ -12,6 +12,7 @@ pub mod templates;
 pub mod view;
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use tera::{ErrorKind, Tera};
@@ -99,6 +100,7 @@ impl Renderer {
         })
     }
 
+    /// The whole site in memory, sorted by path (for `check` and `serve`).
     pub fn render(
         &self,
         project: &Project,
@@ -106,6 +108,30 @@ impl Renderer {
         base_url: Option<String>,
         progress: &dyn crate::Progress,
     ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let files = Mutex::new(Vec::new());
+        self.render_into(project, analysis, base_url, progress, &|file| {
+            files
+                .lock()
+                .expect("no thread panics while holding it")
+                .push(file);
+            Ok(())
+        })?;
+        let mut files = files.into_inner().expect("no thread panicked");
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    /// Renders every file of the site and hands each to `sink` as soon as it
+    /// is made, from several threads, so a large site is never all in memory.
+    /// Returns the paths made, sorted.
+    pub fn render_into(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        base_url: Option<String>,
+        progress: &dyn crate::Progress,
+        sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+    ) -> Result<Vec<String>, Diagnostics> {
         let model = Model::new(project, analysis, base_url);
         let pages = pages::Pages {
             renderer: self,
@@ -115,71 +141,73 @@ impl Renderer {
         progress.total(
             (model.topics.len() + model.sources.len() + model.participants.len() + 10) as u64,
         );
-        // Pages are independent: render them in parallel; `collect` keeps
-        // the order, and the list is sorted by path below anyway.
-        let mut results = vec![
-            pages.search(),
-            pages.print(),
-            pages.not_found(),
-            pages.index(),
-            pages.quotes(),
-            pages.timeline(),
-            pages.compare(),
-        ];
-        results.extend(pages.lists());
-        results.extend(
-            (0..model.topics.len())
-                .into_par_iter()
-                .map(|t| pages.topic(t))
-                .collect::<Vec<_>>(),
-        );
-        results.extend(
-            (0..model.sources.len())
-                .into_par_iter()
-                .map(|s| pages.source(s))
-                .collect::<Vec<_>>(),
-        );
-        results.extend(
-            (0..model.participants.len())
-                .into_par_iter()
-                .map(|p| pages.participant(p))
-                .collect::<Vec<_>>(),
-        );
-        let mut out = Vec::with_capacity(results.len() + self.assets.len() + 1);
-        let mut problems = Diagnostics::default();
-        for r in results {
-            match r {
-                Ok(file) => out.push(file),
-                Err(d) => problems.push(d),
+        let made = Mutex::new(Vec::new());
+        let problems = Mutex::new(Diagnostics::default());
+        let deliver = |result: Result<OutputFile, Diagnostic>| {
+            let outcome = result.and_then(|file| {
+                let path = file.path.clone();
+                sink(file)?;
+                made.lock()
+                    .expect("no thread panics while holding it")
+                    .push(path);
+                Ok(())
+            });
+            if let Err(d) = outcome {
+                problems
+                    .lock()
+                    .expect("no thread panics while holding it")
+                    .push(d);
             }
-        }
-        let page_paths: Vec<String> = out.iter().map(|f| f.path.clone()).collect();
-        for r in pages.feeds(&page_paths) {
-            match r {
-                Ok(file) => out.push(file),
-                Err(d) => problems.push(d),
+        };
+        // Pages are independent: render and hand them over in parallel.
+        let single = |k: usize| -> pages::Page {
+            match k {
+                0 => pages.search(),
+                1 => pages.print(),
+                2 => pages.not_found(),
+                3 => pages.index(),
+                4 => pages.quotes(),
+                5 => pages.timeline(),
+                6 => pages.compare(),
+                7 => Ok(OutputFile {
+                    path: "dossier.json".into(),
+                    bytes: json::export(project, analysis),
+                }),
+                _ => Ok(OutputFile {
+                    path: "search-index.js".into(),
+                    bytes: search::index_script(&model),
+                }),
             }
+        };
+        (0..9).into_par_iter().for_each(|k| deliver(single(k)));
+        pages.lists().into_iter().for_each(&deliver);
+        (0..model.topics.len())
+            .into_par_iter()
+            .for_each(|t| deliver(pages.topic(t)));
+        (0..model.sources.len())
+            .into_par_iter()
+            .for_each(|s| deliver(pages.source(s)));
+        (0..model.participants.len())
+            .into_par_iter()
+            .for_each(|p| deliver(pages.participant(p)));
+        deliver(Ok(OutputFile {
+            path: "robots.txt".into(),
+            bytes: robots(&model).into_bytes(),
+        }));
+        let pages_made = made.lock().expect("no thread panicked").clone();
+        for r in pages.feeds(&pages_made) {
+            deliver(r);
         }
+        let problems = problems.into_inner().expect("no thread panicked");
         if !problems.is_empty() {
             return Err(problems.sorted());
         }
-        out.push(OutputFile {
-            path: "dossier.json".into(),
-            bytes: json::export(project, analysis),
-        });
-        out.push(OutputFile {
-            path: "search-index.js".into(),
-            bytes: search::index_script(&model),
-        });
-        out.push(OutputFile {
-            path: "robots.txt".into(),
-            bytes: robots(&model).into_bytes(),
-        });
+        let mut made = made.into_inner().expect("no thread panicked");
         // A theme file must not silently replace a page the build made.
-        let clashes: Diagnostics = Diagnostics(
+        let clashes = Diagnostics(
             self.assets
                 .iter()
-                .filter(|(asset, _)| out.iter().any(|page| page.path == asset.path))
+                .filter(|(asset, _)| made.contains(&asset.path))
                 .map(|(asset, origin)| {
                     Diagnostic::new(
                         origin.display(),
@@ -197,9 +225,16 @@ impl Renderer {
         if !clashes.is_empty() {
             return Err(clashes);
         }
-        out.extend(self.assets.iter().map(|(file, _)| file.clone()));
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+        let mut problems = Diagnostics::default();
+        for (file, _) in &self.assets {
+            if let Err(d) = sink(file.clone()) {
+                problems.push(d);
+            }
+            made.push(file.path.clone());
+        }
+        problems.into_result(())?;
+        made.sort();
+        Ok(made)
     }
 }
 

@@ -214,7 +214,8 @@ impl<'m> Pages<'_, 'm> {
         // A large dossier lists its newest sources here, all on the sources page.
         let mut recent_sources: Vec<&SourceCard> = m.sources.iter().collect();
         if recent_sources.len() > FRONT_PAGE_SOURCES {
-            recent_sources.sort_by(|a, b| b.published_iso.cmp(&a.published_iso).then(a.id.cmp(&b.id)));
+            recent_sources
+                .sort_by(|a, b| b.published_iso.cmp(&a.published_iso).then(a.id.cmp(&b.id)));
             recent_sources.truncate(FRONT_PAGE_SOURCES);
         }
         participants.truncate(FRONT_PAGE_PARTICIPANTS);
@@ -230,7 +231,11 @@ impl<'m> Pages<'_, 'm> {
             statements: m.analysis.statements.len(),
             paragraphs: m.sources.iter().map(|s| s.paragraphs).sum(),
             timeline,
-            derivative: self.pairs(None).take_while(|p| p.derivative).take(FRONT_PAGE_PAIRS).collect(),
+            derivative: self
+                .pairs(None)
+                .take_while(|p| p.derivative)
+                .take(FRONT_PAGE_PAIRS)
+                .collect(),
             spellings: self.spellings(),
             single_source: m.topics.iter().map(|t| t.single_source).sum(),
         };
@@ -284,7 +289,7 @@ impl<'m> Pages<'_, 'm> {
                 if p.heading || !p.topics().contains(&t) {
                     continue;
                 }
-                for who in p.participants() {
+                for &who in p.participants() {
                     *people.entry(who).or_default() += 1;
                 }
                 passages.push(m.passage(s, i, &marks(&p.topic_hits, |o| o == t, "kw")));
@@ -452,7 +457,7 @@ impl<'m> Pages<'_, 'm> {
                     continue;
                 }
                 if !para.heading {
-                    for t in para.topics() {
+                    for &t in para.topics() {
                         *topics.entry(t).or_default() += 1;
                     }
                 }

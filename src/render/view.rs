@@ -324,7 +324,10 @@ impl<'a> Model<'a> {
         };
         if groups.len() > COVERAGE_MAX_COLUMNS {
             let total = |g: &Group| -> usize {
-                g.members.iter().map(|&s| coverage.iter().map(|row| row[s]).sum::<usize>()).sum()
+                g.members
+                    .iter()
+                    .map(|&s| coverage.iter().map(|row| row[s]).sum::<usize>())
+                    .sum()
             };
             groups.sort_by_key(|g| std::cmp::Reverse(total(g)));
             let rest: Vec<usize> = groups
@@ -342,7 +345,12 @@ impl<'a> Model<'a> {
         }
         let counts: Vec<Vec<usize>> = coverage
             .iter()
-            .map(|row| groups.iter().map(|g| g.members.iter().map(|&s| row[s]).sum()).collect())
+            .map(|row| {
+                groups
+                    .iter()
+                    .map(|g| g.members.iter().map(|&s| row[s]).sum())
+                    .collect()
+            })
             .collect();
         let max = counts.iter().flatten().copied().max().unwrap_or(0);
         CoverageView {
@@ -393,7 +401,7 @@ impl<'a> Model<'a> {
             topics: para
                 .topics()
                 .into_iter()
-                .map(|t| Link {
+                .map(|&t| Link {
                     label: self.topics[t].title.clone(),
                     href: self.topics[t].href.clone(),
                 })
@@ -401,7 +409,7 @@ impl<'a> Model<'a> {
             participants: para
                 .participants()
                 .into_iter()
-                .map(|p| Link {
+                .map(|&p| Link {
                     label: self.participants[p].name.clone(),
                     href: self.participants[p].href.clone(),
                 })
@@ -421,7 +429,7 @@ impl<'a> Model<'a> {
             topics: para
                 .topics()
                 .into_iter()
-                .map(|t| Link {
+                .map(|&t| Link {
                     label: self.topics[t].title.clone(),
                     href: self.topics[t].href.clone(),
                 })
@@ -489,8 +497,16 @@ pub fn excerpt<'t>(
     }
     let mut out = Vec::new();
     for (k, &(from, to)) in merged.iter().enumerate() {
-        if from > 0 || k > 0 {
-            out.push(Segment { text: "… ", class: "" });
+        if k > 0 {
+            out.push(Segment {
+                text: " … ",
+                class: "",
+            });
+        } else if from > 0 {
+            out.push(Segment {
+                text: "… ",
+                class: "",
+            });
         }
         let inside: Vec<_> = ranges
             .iter()
@@ -500,7 +516,10 @@ pub fn excerpt<'t>(
         out.extend(segments(&text[from..to], &inside));
     }
     if merged.last().is_some_and(|&(_, to)| to < text.len()) {
-        out.push(Segment { text: " …", class: "" });
+        out.push(Segment {
+            text: " …",
+            class: "",
+        });
     }
     out
 }

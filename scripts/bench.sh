@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The benchmark: builds generated corpora of N articles and reports, per N,
+# wall time, user+sys time, peak memory, pages written and the time of each
+# stage (load, analyze, render+write, commit). With --hugo it also builds the
+# same articles with Hugo from ../shared/bench/gen_corpus.py's Hugo view, in
+# the same run, and prints the ratios. See BENCHMARKS.md for the figures.
+#
+#   scripts/bench.sh [--sizes "1000 10000 50000"] [--hugo] [--tmpfs] [--smoke]
+#
+# --smoke builds 200 articles once and checks the build succeeds (for CI).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes="1000 10000 50000"
+hugo=0
+tmpfs=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sizes) sizes="$2"; shift 2 ;;
+    --hugo) hugo=1; shift ;;
+    --tmpfs) tmpfs=1; shift ;;
+    --smoke) sizes="200"; shift ;;
+    *) echo "usage: scripts/bench.sh [--sizes \"N ...\"] [--hugo] [--tmpfs] [--smoke]" >&2; exit 2 ;;
+  esac
+done
+cargo build --quiet --release --example synth
+cargo build --quiet --release
+bin="$PWD/target/release/dossier"
+timer=/usr/bin/time
+[ -x "$timer" ] || { echo "bench: /usr/bin/time is missing (apt-get install time)" >&2; exit 1; }
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+outbase="$work"
+if [ "$tmpfs" = 1 ]; then outbase="$(mktemp -d -p /dev/shm)"; trap 'rm -rf "$work" "$outbase"' EXIT; fi
+
+measure() { # label, command...: prints wall, user+sys, peak RSS
+  local label="$1"; shift
+  "$timer" -f "%e %U %S %M" -o "$work/time" "$@" > "$work/out" 2>&1 || { cat "$work/out"; exit 1; }
+  read -r wall user sys rss < "$work/time"
+  printf '%-22s wall %6.2f s  cpu %6.2f s  peak %7.0f MiB\n' "$label" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc)"
+  echo "$wall" > "$work/last-wall"
+}
+
+echo "dossier benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m)"
+for n in $sizes; do
+  echo "== $n articles"
+  if [ "$hugo" = 1 ]; then
+    python3 ../shared/bench/gen_corpus.py --articles "$n" --out "$work/c$n" > /dev/null
+    corpus="$work/c$n/dossier"
+  else
+    cargo run --quiet --release --example synth -- --articles "$n" --out "$work/c$n" > /dev/null
+    corpus="$work/c$n"
+  fi
+  measure "dossier build" "$bin" build --root "$corpus" --output "$outbase/d$n" --verbose
+  grep -E "^Wrote|^stages" "$work/out" | sed 's/^/    /'
+  dwall=$(cat "$work/last-wall")
+  if [ "$hugo" = 1 ]; then
+    (cd "$work/c$n/hugo" && measure "hugo" hugo --quiet -d "$outbase/h$n")
+    hwall=$(cat "$work/last-wall")
+    printf '    ratio dossier / hugo (wall): %.2f\n' "$(echo "$dwall / $hwall" | bc -l)"
+  fi
+  measure "cp -r content (floor)" cp -r "$corpus/content" "$outbase/cp$n"
+  rm -rf "$outbase/d$n" "$outbase/h$n" "$outbase/cp$n"
+done
