@@ -400,7 +400,7 @@ impl<'a> Model<'a> {
             segments: segments(&para.text, highlight),
             topics: para
                 .topics()
-                .into_iter()
+                .iter()
                 .map(|&t| Link {
                     label: self.topics[t].title.clone(),
                     href: self.topics[t].href.clone(),
@@ -408,7 +408,7 @@ impl<'a> Model<'a> {
                 .collect(),
             participants: para
                 .participants()
-                .into_iter()
+                .iter()
                 .map(|&p| Link {
                     label: self.participants[p].name.clone(),
                     href: self.participants[p].href.clone(),
@@ -428,7 +428,7 @@ impl<'a> Model<'a> {
             descriptor: q.descriptor.as_deref(),
             topics: para
                 .topics()
-                .into_iter()
+                .iter()
                 .map(|&t| Link {
                     label: self.topics[t].title.clone(),
                     href: self.topics[t].href.clone(),
