@@ -85,7 +85,7 @@ struct SpellingView<'a> {
 #[derive(Serialize)]
 struct FormView<'a> {
     form: &'a str,
-    sources: Vec<Counted<'a, SourceCard>>,
+    sources: Vec<Counted<view::Brief<'a>>>,
 }
 
 #[derive(Serialize)]
@@ -323,7 +323,7 @@ impl<'m> Pages<'_, 'm> {
         let mut people: Vec<_> = people
             .into_iter()
             .map(|(p, count)| Counted {
-                item: &m.participants[p],
+                item: m.participants[p].brief(),
                 count,
             })
             .collect();
@@ -342,7 +342,7 @@ impl<'m> Pages<'_, 'm> {
             groups: Vec<SourceGroup<'a>>,
             silent: Vec<&'a SourceCard>,
             quotes: Vec<QuoteView<'a>>,
-            participants: Vec<Counted<'a, view::ParticipantCard>>,
+            participants: Vec<Counted<view::Brief<'a>>>,
             figures: Vec<FigureView<'a>>,
             events: Vec<EventView>,
         }
@@ -384,7 +384,7 @@ impl<'m> Pages<'_, 'm> {
                     .filter(|q| q.paragraph == i)
                     .map(|q| (q.start, q.end, "quote"))
                     .collect();
-                m.passage(s, i, &quote_marks)
+                m.tagged_passage(s, i, &quote_marks)
             })
             .collect();
         let quotes: Vec<_> = own_quotes.iter().map(|q| m.quote(q)).collect();
@@ -394,7 +394,10 @@ impl<'m> Pages<'_, 'm> {
             .enumerate()
             .filter_map(|(t, card)| {
                 let count = m.analysis.coverage[t][s];
-                (count > 0).then_some(Counted { item: card, count })
+                (count > 0).then(|| Counted {
+                    item: card.brief(),
+                    count,
+                })
             })
             .collect();
         let mut people: Vec<_> = m
@@ -403,7 +406,10 @@ impl<'m> Pages<'_, 'm> {
             .enumerate()
             .filter_map(|(p, card)| {
                 let count = m.analysis.mentions[p][s];
-                (count > 0).then_some(Counted { item: card, count })
+                (count > 0).then(|| Counted {
+                    item: card.brief(),
+                    count,
+                })
             })
             .collect();
         people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(&b.item.name)));
@@ -413,8 +419,8 @@ impl<'m> Pages<'_, 'm> {
             notes: Option<CitedView>,
             paragraphs: Vec<view::Passage<'a>>,
             quotes: Vec<QuoteView<'a>>,
-            topics: Vec<Counted<'a, view::TopicCard>>,
-            participants: Vec<Counted<'a, view::ParticipantCard>>,
+            topics: Vec<Counted<view::Brief<'a>>>,
+            participants: Vec<Counted<view::Brief<'a>>>,
             similar: Vec<PairView<'a>>,
             single_source: usize,
         }
@@ -489,7 +495,7 @@ impl<'m> Pages<'_, 'm> {
         let topics: Vec<_> = topics
             .into_iter()
             .map(|(t, count)| Counted {
-                item: &m.topics[t],
+                item: m.topics[t].brief(),
                 count,
             })
             .collect();
@@ -499,7 +505,7 @@ impl<'m> Pages<'_, 'm> {
             notes: Option<CitedView>,
             groups: Vec<SourceGroup<'a>>,
             statements: Vec<StatementView<'a>>,
-            topics: Vec<Counted<'a, view::TopicCard>>,
+            topics: Vec<Counted<view::Brief<'a>>>,
             spellings: Vec<SpellingView<'a>>,
         }
         let notes = citer.note(m.project.participants[p].notes.as_ref());
@@ -629,7 +635,7 @@ impl<'m> Pages<'_, 'm> {
             .filter_map(|(s, text)| {
                 let passages: Vec<_> = (0..text.paragraphs.len())
                     .filter(|&i| view::is_unique(m.analysis, s, i))
-                    .map(|i| m.passage(s, i, &[]))
+                    .map(|i| m.tagged_passage(s, i, &[]))
                     .collect();
                 (!passages.is_empty()).then(|| SourceGroup {
                     source: &m.sources[s],
@@ -930,7 +936,7 @@ impl<'m> Pages<'_, 'm> {
                         sources: by
                             .iter()
                             .map(|&(s, count)| Counted {
-                                item: &m.sources[s],
+                                item: m.sources[s].brief(),
                                 count,
                             })
                             .collect(),

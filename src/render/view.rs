@@ -117,9 +117,37 @@ pub struct QuoteView<'a> {
     pub href: String,
 }
 
+/// What a list needs of a topic, source or participant: its name and link.
+/// (Serialising whole cards into every page would cost far more.)
 #[derive(Serialize)]
-pub struct Counted<'a, T: Serialize> {
-    pub item: &'a T,
+pub struct Brief<'a> {
+    pub title: &'a str,
+    pub name: &'a str,
+    pub label: &'a str,
+    pub href: &'a str,
+}
+
+impl TopicCard {
+    pub fn brief(&self) -> Brief<'_> {
+        Brief { title: &self.title, name: &self.title, label: &self.title, href: &self.href }
+    }
+}
+
+impl ParticipantCard {
+    pub fn brief(&self) -> Brief<'_> {
+        Brief { title: &self.name, name: &self.name, label: &self.name, href: &self.href }
+    }
+}
+
+impl SourceCard {
+    pub fn brief(&self) -> Brief<'_> {
+        Brief { title: &self.title, name: &self.label, label: &self.label, href: &self.href }
+    }
+}
+
+#[derive(Serialize)]
+pub struct Counted<T: Serialize> {
+    pub item: T,
     pub count: usize,
 }
 
@@ -383,6 +411,7 @@ impl<'a> Model<'a> {
     }
 
     /// Paragraph `i` of source `s` as a passage, with `highlight` marked.
+    /// Paragraph `i` of source `s` as a passage, with `highlight` marked.
     pub fn passage(
         &self,
         source: usize,
@@ -398,6 +427,20 @@ impl<'a> Model<'a> {
             heading: para.heading,
             unique: is_unique(self.analysis, source, i),
             segments: segments(&para.text, highlight),
+            topics: Vec::new(),
+            participants: Vec::new(),
+        }
+    }
+
+    /// A passage with its topics and participants, for pages that tag them.
+    pub fn tagged_passage(
+        &self,
+        source: usize,
+        i: usize,
+        highlight: &[(usize, usize, &'static str)],
+    ) -> Passage<'a> {
+        let para: &'a Paragraph = &self.analysis.sources[source].paragraphs[i];
+        Passage {
             topics: para
                 .topics()
                 .iter()
@@ -414,6 +457,7 @@ impl<'a> Model<'a> {
                     href: self.participants[p].href.clone(),
                 })
                 .collect(),
+            ..self.passage(source, i, highlight)
         }
     }
 
