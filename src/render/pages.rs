@@ -706,10 +706,17 @@ impl<'m> Pages<'_, 'm> {
             summary: Option<CitedView>,
             groups: Vec<PrintGroup<'a>>,
         }
+        /// The appendix shows plain text: no highlights, tags or links.
+        #[derive(Serialize)]
+        struct PrintPara<'a> {
+            n: usize,
+            heading: bool,
+            text: &'a str,
+        }
         #[derive(Serialize)]
         struct PrintSource<'a> {
             card: &'a SourceCard,
-            paragraphs: Vec<view::Passage<'a>>,
+            paragraphs: Vec<PrintPara<'a>>,
         }
         #[derive(Serialize)]
         struct PrintPage<'a> {
@@ -757,8 +764,14 @@ impl<'m> Pages<'_, 'm> {
         let sources = (0..m.sources.len())
             .map(|s| PrintSource {
                 card: &m.sources[s],
-                paragraphs: (0..m.analysis.sources[s].paragraphs.len())
-                    .map(|i| m.passage(s, i, &[]))
+                paragraphs: m.analysis.sources[s]
+                    .paragraphs
+                    .iter()
+                    .map(|p| PrintPara {
+                        n: p.n,
+                        heading: p.heading,
+                        text: &p.text,
+                    })
                     .collect(),
             })
             .collect();
