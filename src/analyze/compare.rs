@@ -32,20 +32,23 @@ const STOPWORDS: &[&str] = &[
 /// "Putin’s guarantees" and "Putin guarantee" share their words.
 pub fn words(text: &str) -> Vec<String> {
     let folded = super::matcher::fold(text).text;
+    word_slices(&folded).map(str::to_string).collect()
+}
+
+/// The words of already folded text, as slices of it (no allocation).
+fn word_slices(folded: &str) -> impl Iterator<Item = &str> {
     folded
         .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
         .map(|w| {
             let w = w.trim_matches('\'');
             let w = w.strip_suffix("'s").unwrap_or(w);
-            if w.chars().count() > 4 {
-                w.strip_suffix('s').unwrap_or(w).to_string()
+            if w.len() > 4 && w.chars().count() > 4 {
+                w.strip_suffix('s').unwrap_or(w)
             } else {
-                w.to_string()
+                w
             }
         })
         .filter(|w| !w.is_empty())
-        .collect()
 }
 
 fn is_content(word: &str) -> bool {
