@@ -166,7 +166,7 @@ impl Renderer {
                 1 => pages.print(),
                 2 => pages.not_found(),
                 3 => pages.index(),
-                4 => pages.quotes(),
+                4 => pages.quotes(1),
                 5 => pages.timeline(),
                 6 => pages.compare(),
                 7 => Ok(OutputFile {
@@ -181,6 +181,9 @@ impl Renderer {
         };
         (0..9).into_par_iter().for_each(|k| deliver(single(k)));
         pages.lists().into_iter().for_each(&deliver);
+        (2..=pages.quote_pages())
+            .into_par_iter()
+            .for_each(|k| deliver(pages.quotes(k)));
         (0..model.topics.len())
             .into_par_iter()
             .for_each(|t| deliver(pages.topic(t)));

@@ -126,6 +126,17 @@ const FRONT_PAGE_SOURCES: usize = 25;
 const FRONT_PAGE_PARTICIPANTS: usize = 30;
 const FRONT_PAGE_PAIRS: usize = 10;
 
+/// Statements on one page of the quotes; a large dossier's continue on more.
+const QUOTES_PER_PAGE: usize = 300;
+
+fn quotes_page_path(number: usize) -> String {
+    if number == 1 {
+        "quotes/index.html".into()
+    } else {
+        format!("quotes/{number}/index.html")
+    }
+}
+
 /// A full table is readable up to this many sources; beyond, only pairs.
 const TABLE_MAX_SOURCES: usize = 15;
 /// The most similar pairs listed on the differences page.
@@ -327,7 +338,7 @@ impl<'m> Pages<'_, 'm> {
                 count,
             })
             .collect();
-        people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(&b.item.name)));
+        people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(b.item.name)));
         let events: Vec<EventView> = self
             .events(&mut citer, false)
             .into_iter()
@@ -412,7 +423,7 @@ impl<'m> Pages<'_, 'm> {
                 })
             })
             .collect();
-        people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(&b.item.name)));
+        people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(b.item.name)));
         #[derive(Serialize)]
         struct SourcePage<'a> {
             source: &'a SourceCard,
@@ -542,32 +553,61 @@ impl<'m> Pages<'_, 'm> {
     }
 
     /// Every statement, with each outlet's rendering side by side.
-    pub fn quotes(&self) -> Page {
+    /// Every statement, with each outlet's rendering side by side, in pages
+    /// of `QUOTES_PER_PAGE` statements: `quotes/index.html`, then
+    /// `quotes/2/index.html` and so on.
+    pub fn quotes(&self, number: usize) -> Page {
         let m = self.model;
+        #[derive(Serialize)]
+        struct PageLink {
+            number: usize,
+            href: String,
+            current: bool,
+        }
         #[derive(Serialize)]
         struct QuotesPage<'a> {
             statements: Vec<StatementView<'a>>,
             quotes: usize,
+            statement_count: usize,
             shared: usize,
+            pages: Vec<PageLink>,
+            first: usize,
         }
-        let statements: Vec<StatementView> = m
-            .analysis
-            .statements
+        let count = self.quote_pages();
+        let path = quotes_page_path(number);
+        let root = root_of(&path);
+        let from = (number - 1) * QUOTES_PER_PAGE;
+        let all = &m.analysis.statements;
+        let statements: Vec<StatementView> = all[from..(from + QUOTES_PER_PAGE).min(all.len())]
             .iter()
             .map(|st| self.statement(st))
             .collect();
         let page = QuotesPage {
             quotes: m.analysis.quotes.len(),
-            shared: statements.iter().filter(|s| s.shared).count(),
+            statement_count: all.len(),
+            shared: m.shared_statements,
+            pages: (1..=count)
+                .filter(|_| count > 1)
+                .map(|k| PageLink {
+                    number: k,
+                    href: format!("{root}{}", quotes_page_path(k)),
+                    current: k == number,
+                })
+                .collect(),
+            first: from + 1,
             statements,
         };
-        self.emit(
-            "quotes.html",
-            "quotes/index.html".into(),
-            "quotes",
-            Vec::new(),
-            &page,
-        )
+        self.emit("quotes.html", path, "quotes", Vec::new(), &page)
+    }
+
+    /// How many pages the statements take (at least one).
+    pub fn quote_pages(&self) -> usize {
+        self.model
+            .analysis
+            .statements
+            .len()
+            .div_ceil(QUOTES_PER_PAGE)
+            .max(1)
     }
 
     pub fn timeline(&self) -> Page {

@@ -129,19 +129,34 @@ pub struct Brief<'a> {
 
 impl TopicCard {
     pub fn brief(&self) -> Brief<'_> {
-        Brief { title: &self.title, name: &self.title, label: &self.title, href: &self.href }
+        Brief {
+            title: &self.title,
+            name: &self.title,
+            label: &self.title,
+            href: &self.href,
+        }
     }
 }
 
 impl ParticipantCard {
     pub fn brief(&self) -> Brief<'_> {
-        Brief { title: &self.name, name: &self.name, label: &self.name, href: &self.href }
+        Brief {
+            title: &self.name,
+            name: &self.name,
+            label: &self.name,
+            href: &self.href,
+        }
     }
 }
 
 impl SourceCard {
     pub fn brief(&self) -> Brief<'_> {
-        Brief { title: &self.title, name: &self.label, label: &self.label, href: &self.href }
+        Brief {
+            title: &self.title,
+            name: &self.label,
+            label: &self.label,
+            href: &self.href,
+        }
     }
 }
 
@@ -200,6 +215,8 @@ pub struct Model<'a> {
     /// For each source, its most similar sources: indexes into
     /// `analysis.pairs`, most similar first.
     pub similar: Vec<Vec<usize>>,
+    /// Statements reported by more than one source.
+    pub shared_statements: usize,
 }
 
 /// How many similar sources a source's page lists.
@@ -300,6 +317,11 @@ impl<'a> Model<'a> {
                 }
             }
         }
+        let shared_statements = analysis
+            .statements
+            .iter()
+            .filter(|s| s.is_shared(&analysis.quotes))
+            .count();
         Model {
             project,
             analysis,
@@ -308,6 +330,7 @@ impl<'a> Model<'a> {
             topics,
             participants,
             similar,
+            shared_statements,
         }
     }
 
