@@ -434,7 +434,6 @@ impl<'a> Model<'a> {
     }
 
     /// Paragraph `i` of source `s` as a passage, with `highlight` marked.
-    /// Paragraph `i` of source `s` as a passage, with `highlight` marked.
     pub fn passage(
         &self,
         source: usize,
