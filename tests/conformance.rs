@@ -69,27 +69,15 @@ fn axe_js() -> Option<String> {
 fn sites() -> (tempfile::TempDir, Vec<PathBuf>) {
     let dir = tempfile::tempdir().unwrap();
     let default = dir.path().join("default");
-    let run = common::dossier(&[
-        "build",
-        "--root",
-        env!("CARGO_MANIFEST_DIR"),
-        "--output",
-        default.to_str().unwrap(),
-        "--base-url",
-        "https://example.org/briefings/ukraine/",
-    ]);
-    assert!(run.status.success());
+    common::build_site(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        &default,
+        &["--base-url", "https://example.org/briefings/ukraine/"],
+    );
     let corpus = dir.path().join("corpus");
     dossier::synth::write_corpus(&corpus, 200, 9).unwrap();
     let generated = dir.path().join("generated");
-    let run = common::dossier(&[
-        "build",
-        "--root",
-        corpus.to_str().unwrap(),
-        "--output",
-        generated.to_str().unwrap(),
-    ]);
-    assert!(run.status.success());
+    common::build_site(&corpus, &generated, &[]);
     (dir, vec![default, generated])
 }
 

@@ -10,19 +10,7 @@ use serde_json::Value;
 fn build_default() -> (tempfile::TempDir, Value) {
     let out = tempfile::tempdir().unwrap();
     let public = out.path().join("public");
-    let root = env!("CARGO_MANIFEST_DIR");
-    let run = common::dossier(&[
-        "build",
-        "--root",
-        root,
-        "--output",
-        public.to_str().unwrap(),
-    ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::build_site(Path::new(env!("CARGO_MANIFEST_DIR")), &public, &[]);
     let json = std::fs::read_to_string(public.join("dossier.json")).unwrap();
     (out, serde_json::from_str(&json).unwrap())
 }

@@ -12,18 +12,7 @@ use serde_json::json;
 
 fn build(root: &Path, out: &Path) -> PathBuf {
     let public = out.join("public");
-    let run = common::dossier(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        public.to_str().unwrap(),
-    ]);
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
-    );
+    common::build_site(root, &public, &[]);
     public
 }
 

@@ -129,6 +129,25 @@ pub fn dossier(args: &[&str]) -> Output {
         .expect("the dossier binary runs")
 }
 
+/// Builds the dossier at `root` into `output`, failing the test with the
+/// build's own message if it does not succeed.
+pub fn build_site(root: &Path, output: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--output",
+        output.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let run = dossier(&args);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
 /// Every file of a built site, by relative path.
 pub fn site_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
