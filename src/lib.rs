@@ -260,9 +260,7 @@ pub fn build_with(
         let clock = Instant::now();
         progress.stage("rendering");
         let staging = write::Staging::begin(&output)?;
-        let made = match renderer.render_into(&project, &analysis, base_url, progress, &|f| {
-            staging.put(&f)
-        }) {
+        let made = match renderer.render_into(&project, &analysis, base_url, progress, &staging) {
             Ok(made) => made,
             Err(problems) => {
                 staging.abort();

@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::render::OutputFile;
+use crate::render::{OutputFile, Sink};
 
 /// A file every dossier output has; its presence marks a folder as ours.
 pub const MARKER: &str = "dossier.json";
@@ -75,23 +75,10 @@ impl Staging {
 
     /// Writes one file into the staging folder.
     pub fn put(&self, file: &OutputFile) -> Result<(), Diagnostic> {
-        let rel = Path::new(&file.path);
-        // Paths come from validated ids, but a path that could leave the
-        // output folder must never be written, whatever produced it.
-        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
-        if !safe || file.path.is_empty() {
-            return Err(Diagnostic::new(
-                &file.path,
-                "refusing to write a file outside the output folder",
-            ));
-        }
-        let path = self.staging.join(rel);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create", e))?;
-        }
-        let mut f = fs::File::create(&path).map_err(|e| io_error(&path, "cannot create", e))?;
-        f.write_all(&file.bytes)
-            .map_err(|e| io_error(&path, "cannot write", e))
+        Sink::put(self, &file.path, &mut |w| {
+            w.write_all(&file.bytes)
+                .map_err(|e| io_error(Path::new(&file.path), "cannot write", e))
+        })
     }
 
     /// Puts the new site in place of the old one.
@@ -109,6 +96,31 @@ impl Staging {
     /// Drops what was written; the previous output stays as it was.
     pub fn abort(self) {
         let _ = fs::remove_dir_all(&self.staging);
+    }
+}
+
+impl Sink for Staging {
+    fn put(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        let rel = Path::new(path);
+        // Paths come from validated ids, but a path that could leave the
+        // output folder must never be written, whatever produced it.
+        let safe = rel.components().all(|c| matches!(c, Component::Normal(_)));
+        if !safe || path.is_empty() {
+            return Err(Diagnostic::new(
+                path,
+                "refusing to write a file outside the output folder",
+            ));
+        }
+        let full = self.staging.join(rel);
+        if let Some(dir) = full.parent() {
+            fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create", e))?;
+        }
+        let mut f = fs::File::create(&full).map_err(|e| io_error(&full, "cannot create", e))?;
+        fill(&mut f)
     }
 }
 

@@ -61,6 +61,12 @@ pub fn fold(text: &str) -> Folded {
         } else {
             last_space = false;
         }
+        // Most text is ASCII: one byte in, one byte out.
+        if plain.is_ascii() {
+            out.push(plain.to_ascii_lowercase());
+            origin.push(i);
+            continue;
+        }
         for lower in plain.to_lowercase() {
             let before = out.len();
             out.push(lower);
@@ -131,12 +137,17 @@ impl Matcher {
     /// hits, each sorted by position. Overlapping matches of one owner are
     /// merged, so "Donald Trump" counts once, not also as "Trump".
     pub fn find(&self, text: &str) -> (Vec<Hit>, Vec<Hit>) {
+        self.find_folded(&fold(text))
+    }
+
+    /// As [`Matcher::find`], on text already folded (offsets of the hits
+    /// are in the original text).
+    pub fn find_folded(&self, folded: &Folded) -> (Vec<Hit>, Vec<Hit>) {
         let mut topics = Vec::new();
         let mut participants = Vec::new();
         let Some(automaton) = &self.automaton else {
             return (topics, participants);
         };
-        let folded = fold(text);
         let hay = folded.text.as_str();
         for m in automaton.find_overlapping_iter(hay) {
             if !at_word_boundary(hay, m.start(), m.end())

@@ -57,6 +57,13 @@ impl SourceText {
     }
 }
 
+/// What the analysis of one source makes on its own, before sources are compared.
+struct SourceAnalysis {
+    text: SourceText,
+    quotes: Vec<Quote>,
+    figures: Vec<compare::Figure>,
+}
+
 #[derive(Debug)]
 pub struct Paragraph {
     /// 1-based and stable: the anchor is `p{n}`.
@@ -142,7 +149,7 @@ pub fn analyze(project: &Project) -> Analysis {
 
     // Articles are independent: analyse them in parallel, then add up in
     // article order so the result does not depend on the thread count.
-    let per_source: Vec<(SourceText, Vec<Quote>)> = project
+    let per_source: Vec<SourceAnalysis> = project
         .articles
         .par_iter()
         .enumerate()
@@ -152,8 +159,10 @@ pub fn analyze(project: &Project) -> Analysis {
     let mut coverage = vec![vec![0; project.articles.len()]; project.topics.len()];
     let mut mentions = vec![vec![0; project.articles.len()]; project.participants.len()];
     let mut quotes = Vec::new();
+    let mut figures = Vec::new();
     let mut sources = Vec::with_capacity(per_source.len());
-    for (s, (text, source_quotes)) in per_source.into_iter().enumerate() {
+    for (s, one) in per_source.into_iter().enumerate() {
+        let text = one.text;
         for para in text.paragraphs.iter().filter(|p| !p.heading) {
             for &t in para.topics() {
                 coverage[t][s] += 1;
@@ -164,7 +173,8 @@ pub fn analyze(project: &Project) -> Analysis {
                 mentions[h.owner][s] += 1;
             }
         }
-        quotes.extend(source_quotes);
+        quotes.extend(one.quotes);
+        figures.extend(one.figures);
         sources.push(text);
     }
     let texts: Vec<&str> = quotes
@@ -176,23 +186,6 @@ pub fn analyze(project: &Project) -> Analysis {
     let pairs = compare::similarities(&sources);
     let mut spellings = compare::name_spellings(&sources, project.participants.len());
     spellings.extend(compare::spellings(&sources, &project.variants));
-    let figures = sources
-        .iter()
-        .enumerate()
-        .flat_map(|(s, text)| {
-            text.paragraphs.iter().enumerate().flat_map(move |(i, p)| {
-                compare::figures(&p.text)
-                    .into_iter()
-                    .map(move |(start, end, unit)| compare::Figure {
-                        source: s,
-                        paragraph: i,
-                        start,
-                        end,
-                        unit,
-                    })
-            })
-        })
-        .collect();
     Analysis {
         sources,
         quotes,
@@ -206,11 +199,16 @@ pub fn analyze(project: &Project) -> Analysis {
     }
 }
 
-fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> (SourceText, Vec<Quote>) {
+fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnalysis {
     let mut paragraphs = Vec::new();
+    let mut folded_texts = Vec::new();
     let mut quotes = Vec::new();
+    let mut figures = Vec::new();
     for (i, block) in paragraphs::split(article).into_iter().enumerate() {
-        let (topic_hits, participant_hits) = matcher.find(&block.text);
+        // Folded once, for the matcher and for the comparison's fingerprints.
+        let folded = matcher::fold(&block.text);
+        let (topic_hits, participant_hits) = matcher.find_folded(&folded);
+        folded_texts.push(folded.text);
         let para = Paragraph::new(
             i + 1,
             block.text,
@@ -230,9 +228,23 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> (SourceText
                 });
             }
         }
+        for (start, end, unit) in compare::figures(&para.text) {
+            figures.push(compare::Figure {
+                source: s,
+                paragraph: i,
+                start,
+                end,
+                unit,
+            });
+        }
         paragraphs.push(para);
     }
-    (SourceText::new(paragraphs), quotes)
+    let prints = compare::Prints::of_folded(&paragraphs, &folded_texts);
+    SourceAnalysis {
+        text: SourceText { paragraphs, prints },
+        quotes,
+        figures,
+    }
 }
 
 impl Analysis {

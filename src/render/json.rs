@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use std::io::Write;
+
 use serde::Serialize;
 
 use crate::analyze::compare::{DERIVATIVE_AT, UNIQUE_BELOW};
@@ -10,14 +12,14 @@ use crate::analyze::{Analysis, citations};
 use crate::load::Project;
 
 #[derive(Serialize)]
-struct Export<'a> {
+struct Export<'a, S: Serialize, Q: Serialize, F: Serialize> {
     generator: String,
     title: &'a str,
     as_of: Option<String>,
-    sources: Vec<Source<'a>>,
+    sources: S,
     topics: Vec<Topic<'a>>,
     participants: Vec<Participant<'a>>,
-    quotes: Vec<Quote<'a>>,
+    quotes: Q,
     /// Quotes (indexes into `quotes`) that report the same statement.
     statements: Vec<Statement<'a>>,
     /// topic slug → source id → paragraphs on that topic.
@@ -25,8 +27,23 @@ struct Export<'a> {
     timeline: Vec<Event<'a>>,
     similarity: Vec<Pair<'a>>,
     spellings: Vec<Spelling<'a>>,
-    figures: Vec<Figure<'a>>,
+    figures: F,
     citations: Vec<Citation>,
+}
+
+/// A list serialised as it is produced, never held whole: the export of a
+/// large dossier holds every paragraph.
+pub(crate) struct Lazy<F>(pub F);
+
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
 }
 
 #[derive(Serialize)]
@@ -137,42 +154,44 @@ struct Citation {
     to: usize,
 }
 
-pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
+/// Writes the export to `out`.
+pub fn export(project: &Project, analysis: &Analysis, out: &mut dyn Write) -> std::io::Result<()> {
     let topic_slug = |t: usize| project.topics[t].slug.as_str();
     let person_id = |p: usize| project.participants[p].id.as_str();
     let source_id = |s: usize| project.articles[s].id.as_str();
-    let sources = project
-        .articles
-        .iter()
-        .zip(&analysis.sources)
-        .enumerate()
-        .map(|(s, (a, text))| Source {
-            id: &a.id,
-            title: &a.meta.title,
-            outlet: a.meta.outlet.as_deref(),
-            author: a.meta.author.as_deref(),
-            published: a.meta.published.map(|d| d.to_string()),
-            published_estimated: a.meta.published_estimated,
-            url: a.meta.url.as_deref(),
-            language: a.meta.language.as_deref(),
-            notes: a.meta.notes.as_ref().map(|n| n.text.as_str()),
-            paragraphs: text
-                .paragraphs
-                .iter()
-                .enumerate()
-                .map(|(i, p)| Paragraph {
-                    n: p.n,
-                    anchor: p.anchor(),
-                    text: &p.text,
-                    heading: p.heading,
-                    topics: p.topics().iter().map(|&t| topic_slug(t)).collect(),
-                    participants: p.participants().iter().map(|&q| person_id(q)).collect(),
-                    support: analysis.support[s][i].map(|v| (v * 1000.0).round() / 1000.0),
-                    single_source: analysis.support[s][i].is_some_and(|v| v < UNIQUE_BELOW),
-                })
-                .collect(),
-        })
-        .collect();
+    let sources = Lazy(|| {
+        project
+            .articles
+            .iter()
+            .zip(&analysis.sources)
+            .enumerate()
+            .map(|(s, (a, text))| Source {
+                id: &a.id,
+                title: &a.meta.title,
+                outlet: a.meta.outlet.as_deref(),
+                author: a.meta.author.as_deref(),
+                published: a.meta.published.map(|d| d.to_string()),
+                published_estimated: a.meta.published_estimated,
+                url: a.meta.url.as_deref(),
+                language: a.meta.language.as_deref(),
+                notes: a.meta.notes.as_ref().map(|n| n.text.as_str()),
+                paragraphs: text
+                    .paragraphs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| Paragraph {
+                        n: p.n,
+                        anchor: p.anchor(),
+                        text: &p.text,
+                        heading: p.heading,
+                        topics: p.topics().iter().map(|&t| topic_slug(t)).collect(),
+                        participants: p.participants().iter().map(|&q| person_id(q)).collect(),
+                        support: analysis.support[s][i].map(|v| (v * 1000.0).round() / 1000.0),
+                        single_source: analysis.support[s][i].is_some_and(|v| v < UNIQUE_BELOW),
+                    })
+                    .collect(),
+            })
+    });
     let topics = project
         .topics
         .iter()
@@ -196,17 +215,15 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
             notes: p.notes.as_ref().map(|n| n.text.as_str()),
         })
         .collect();
-    let quotes = analysis
-        .quotes
-        .iter()
-        .map(|q| Quote {
+    let quotes = Lazy(|| {
+        analysis.quotes.iter().map(|q| Quote {
             source: source_id(q.source),
             paragraph: analysis.sources[q.source].paragraphs[q.paragraph].n,
             text: analysis.quote_text(q),
             speaker: q.speaker.map(person_id),
             descriptor: q.descriptor.as_deref(),
         })
-        .collect();
+    });
     let statements = analysis
         .statements
         .iter()
@@ -270,10 +287,8 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
                 .collect(),
         })
         .collect();
-    let figures = analysis
-        .figures
-        .iter()
-        .map(|f| {
+    let figures = Lazy(|| {
+        analysis.figures.iter().map(|f| {
             let p = &analysis.sources[f.source].paragraphs[f.paragraph];
             Figure {
                 source: source_id(f.source),
@@ -282,7 +297,7 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
                 unit: &f.unit,
             }
         })
-        .collect();
+    });
     let citations = citations::all_prose(project)
         .into_iter()
         .flat_map(|prose| {
@@ -325,7 +340,8 @@ pub fn export(project: &Project, analysis: &Analysis) -> Vec<u8> {
         figures,
         citations,
     };
-    let mut bytes = serde_json::to_vec(&export).expect("plain structs always serialise");
-    bytes.push(b'\n');
-    bytes
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer(&mut out, &export)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }

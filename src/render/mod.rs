@@ -12,6 +12,7 @@ pub mod templates;
 pub mod view;
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -108,21 +109,15 @@ impl Renderer {
         base_url: Option<String>,
         progress: &dyn crate::Progress,
     ) -> Result<Vec<OutputFile>, Diagnostics> {
-        let files = Mutex::new(Vec::new());
-        self.render_into(project, analysis, base_url, progress, &|file| {
-            files
-                .lock()
-                .expect("no thread panics while holding it")
-                .push(file);
-            Ok(())
-        })?;
-        let mut files = files.into_inner().expect("no thread panicked");
+        let memory = Memory::default();
+        self.render_into(project, analysis, base_url, progress, &memory)?;
+        let mut files = memory.files.into_inner().expect("no thread panicked");
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
     }
 
-    /// Renders every file of the site and hands each to `sink` as soon as it
-    /// is made, from several threads, so a large site is never all in memory.
+    /// Renders every file of the site into `sink`, from several threads, each
+    /// file written as it is rendered, so a large site is never all in memory.
     /// Returns the paths made, sorted.
     pub fn render_into(
         &self,
@@ -130,81 +125,61 @@ impl Renderer {
         analysis: &Analysis,
         base_url: Option<String>,
         progress: &dyn crate::Progress,
-        sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+        sink: &dyn Sink,
     ) -> Result<Vec<String>, Diagnostics> {
         let model = Model::new(project, analysis, base_url);
+        let made = Mutex::new(Vec::new());
+        let recorder = Recorder { sink, made: &made };
         let pages = pages::Pages {
             renderer: self,
             model: &model,
-            progress,
+            sink: &recorder,
         };
-        progress.total(
-            (model.topics.len() + model.sources.len() + model.participants.len() + 10) as u64,
-        );
-        let made = Mutex::new(Vec::new());
+        let jobs = jobs(&model, pages.quote_pages());
+        progress.total(jobs.len() as u64);
         let problems = Mutex::new(Diagnostics::default());
-        let deliver = |result: Result<OutputFile, Diagnostic>| {
-            let outcome = result.and_then(|file| {
-                let path = file.path.clone();
-                sink(file)?;
-                made.lock()
-                    .expect("no thread panics while holding it")
-                    .push(path);
-                Ok(())
-            });
-            if let Err(d) = outcome {
+        // Pages are independent, so they are rendered in parallel; the large
+        // one-off files come first so that no thread is left with them at the end.
+        // One job per task: the long ones must not end up queued behind each other.
+        jobs.into_par_iter().with_max_len(1).for_each(|job| {
+            let done = match job {
+                Job::Export => recorder.put("dossier.json", &mut |w| {
+                    json::export(project, analysis, w).map_err(|e| write_error("dossier.json", e))
+                }),
+                Job::SearchIndex => recorder.put("search-index.js", &mut |w| {
+                    search::index_script(&model, w).map_err(|e| write_error("search-index.js", e))
+                }),
+                Job::Robots => recorder.put("robots.txt", &mut |w| {
+                    w.write_all(robots(&model).as_bytes())
+                        .map_err(|e| write_error("robots.txt", e))
+                }),
+                Job::Print => pages.print(),
+                Job::Compare => pages.compare(),
+                Job::Index => pages.index(),
+                Job::Search => pages.search(),
+                Job::NotFound => pages.not_found(),
+                Job::Timeline => pages.timeline(),
+                Job::List(k) => pages.list(k),
+                Job::Quotes(k) => pages.quotes(k),
+                Job::Topic(t) => pages.topic(t),
+                Job::Participant(p) => pages.participant(p),
+                Job::Source(s) => pages.source(s),
+            };
+            progress.advance();
+            if let Err(d) = done {
                 problems
                     .lock()
                     .expect("no thread panics while holding it")
                     .push(d);
             }
-        };
-        // Pages are independent: render and hand them over in parallel.
-        let single = |k: usize| -> pages::Page {
-            match k {
-                0 => pages.search(),
-                1 => pages.print(),
-                2 => pages.not_found(),
-                3 => pages.index(),
-                4 => pages.quotes(1),
-                5 => pages.timeline(),
-                6 => pages.compare(),
-                7 => Ok(OutputFile {
-                    path: "dossier.json".into(),
-                    bytes: json::export(project, analysis),
-                }),
-                _ => Ok(OutputFile {
-                    path: "search-index.js".into(),
-                    bytes: search::index_script(&model),
-                }),
-            }
-        };
-        (0..9).into_par_iter().for_each(|k| deliver(single(k)));
-        pages.lists().into_iter().for_each(&deliver);
-        (2..=pages.quote_pages())
-            .into_par_iter()
-            .for_each(|k| deliver(pages.quotes(k)));
-        (0..model.topics.len())
-            .into_par_iter()
-            .for_each(|t| deliver(pages.topic(t)));
-        (0..model.sources.len())
-            .into_par_iter()
-            .for_each(|s| deliver(pages.source(s)));
-        (0..model.participants.len())
-            .into_par_iter()
-            .for_each(|p| deliver(pages.participant(p)));
-        deliver(Ok(OutputFile {
-            path: "robots.txt".into(),
-            bytes: robots(&model).into_bytes(),
-        }));
-        let pages_made = made.lock().expect("no thread panicked").clone();
-        for r in pages.feeds(&pages_made) {
-            deliver(r);
-        }
+        });
         let problems = problems.into_inner().expect("no thread panicked");
         if !problems.is_empty() {
             return Err(problems.sorted());
         }
+        // The sitemap lists every page, so it comes last.
+        let pages_made = made.lock().expect("no thread panicked").clone();
+        pages.feeds(&pages_made)?;
         let mut made = made.into_inner().expect("no thread panicked");
         // A theme file must not silently replace a page the build made.
         let clashes = Diagnostics(
@@ -230,7 +205,11 @@ impl Renderer {
         }
         let mut problems = Diagnostics::default();
         for (file, _) in &self.assets {
-            if let Err(d) = sink(file.clone()) {
+            let put = sink.put(&file.path, &mut |w| {
+                w.write_all(&file.bytes)
+                    .map_err(|e| write_error(&file.path, e))
+            });
+            if let Err(d) = put {
                 problems.push(d);
             }
             made.push(file.path.clone());
@@ -239,6 +218,109 @@ impl Renderer {
         made.sort();
         Ok(made)
     }
+}
+
+/// Where rendered files go: memory (`serve`, `check`) or the staging folder
+/// (`build`). Called from several threads at once.
+pub trait Sink: Sync {
+    /// Makes the file at `path` (relative to the output folder), its bytes
+    /// written by `fill`.
+    fn put(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic>;
+}
+
+/// Keeps every file in memory.
+#[derive(Default)]
+pub struct Memory {
+    pub files: Mutex<Vec<OutputFile>>,
+}
+
+impl Sink for Memory {
+    fn put(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes)?;
+        self.files
+            .lock()
+            .expect("no thread panics while holding it")
+            .push(OutputFile {
+                path: path.to_string(),
+                bytes,
+            });
+        Ok(())
+    }
+}
+
+/// Passes files on to a sink and notes the paths made, for the sitemap and
+/// the report.
+struct Recorder<'a> {
+    sink: &'a dyn Sink,
+    made: &'a Mutex<Vec<String>>,
+}
+
+impl Sink for Recorder<'_> {
+    fn put(
+        &self,
+        path: &str,
+        fill: &mut dyn FnMut(&mut dyn Write) -> Result<(), Diagnostic>,
+    ) -> Result<(), Diagnostic> {
+        self.sink.put(path, fill)?;
+        self.made
+            .lock()
+            .expect("no thread panics while holding it")
+            .push(path.to_string());
+        Ok(())
+    }
+}
+
+/// One unit of rendering work.
+enum Job {
+    Export,
+    SearchIndex,
+    Robots,
+    Print,
+    Compare,
+    Index,
+    Search,
+    NotFound,
+    Timeline,
+    /// The lists of topics, sources and participants.
+    List(usize),
+    Quotes(usize),
+    Topic(usize),
+    Participant(usize),
+    Source(usize),
+}
+
+/// Every job of a site, the longest first.
+fn jobs(model: &Model, quote_pages: usize) -> Vec<Job> {
+    let mut jobs = vec![Job::Print, Job::Export];
+    jobs.extend((0..model.topics.len()).map(Job::Topic));
+    jobs.extend([Job::SearchIndex, Job::Compare]);
+    jobs.extend((0..model.participants.len()).map(Job::Participant));
+    jobs.extend((1..=quote_pages).map(Job::Quotes));
+    jobs.extend([
+        Job::Index,
+        Job::List(0),
+        Job::List(1),
+        Job::List(2),
+        Job::Timeline,
+        Job::Search,
+        Job::NotFound,
+        Job::Robots,
+    ]);
+    jobs.extend((0..model.sources.len()).map(Job::Source));
+    jobs
+}
+
+pub(crate) fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
+    Diagnostic::new(path, format!("cannot write: {e}"))
 }
 
 fn robots(model: &Model) -> String {

@@ -3,22 +3,23 @@
 //! in parallel.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 
 use serde::Serialize;
 use tera::Context;
 
 use super::cite::{CitedView, Citer, RefView};
 use super::view::{self, Counted, Link, Model, QuoteView, SourceCard, SourceGroup, marks};
-use super::{OutputFile, Renderer, template_error};
+use super::{Renderer, Sink, template_error, write_error};
 use crate::analyze::compare::DERIVATIVE_AT;
 use crate::diagnostic::Diagnostic;
 
-pub type Page = Result<OutputFile, Diagnostic>;
+pub type Page = Result<(), Diagnostic>;
 
 pub struct Pages<'r, 'm> {
     pub renderer: &'r Renderer,
     pub model: &'m Model<'m>,
-    pub progress: &'r dyn crate::Progress,
+    pub sink: &'r dyn Sink,
 }
 
 #[derive(Serialize)]
@@ -93,7 +94,7 @@ struct FigureView<'a> {
     figure: &'a str,
     unit: &'a str,
     context: String,
-    source: &'a SourceCard,
+    source: view::SourceRef<'a>,
     n: usize,
     href: String,
 }
@@ -182,18 +183,23 @@ impl<'m> Pages<'_, 'm> {
             references,
             description: description.or_else(|| self.model.site.description.clone()),
         };
-        self.progress.advance();
-        Context::from_serialize(&common)
+        let context = Context::from_serialize(&common)
             .and_then(|mut ctx| {
                 ctx.extend(Context::from_serialize(page)?);
                 Ok(ctx)
             })
-            .and_then(|ctx| self.renderer.tera.render(template, &ctx))
-            .map(|html| OutputFile {
-                path,
-                bytes: html.into_bytes(),
-            })
-            .map_err(|e| template_error(&e, &self.renderer.origins, &self.renderer.sources))
+            .map_err(|e| template_error(&e, &self.renderer.origins, &self.renderer.sources))?;
+        self.sink.put(&path, &mut |w| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+            self.renderer
+                .tera
+                .render_to(template, &context, &mut w)
+                .map_err(|e| match e.kind() {
+                    tera::ErrorKind::Io(io) => write_error(&path, std::io::Error::from(*io)),
+                    _ => template_error(&e, &self.renderer.origins, &self.renderer.sources),
+                })?;
+            w.flush().map_err(|e| write_error(&path, e))
+        })
     }
 
     pub fn index(&self) -> Page {
@@ -253,28 +259,29 @@ impl<'m> Pages<'_, 'm> {
         self.emit("index.html", path.into(), "home", citer.finish(), &page)
     }
 
-    pub fn lists(&self) -> Vec<Page> {
+    /// The list of topics (0), sources (1) or participants (2).
+    pub fn list(&self, which: usize) -> Page {
         let m = self.model;
         #[derive(Serialize)]
         struct List<'a, T: Serialize> {
             items: &'a [T],
         }
-        vec![
-            self.emit(
+        match which {
+            0 => self.emit(
                 "topics.html",
                 "topics/index.html".into(),
                 "topics",
                 Vec::new(),
                 &List { items: &m.topics },
             ),
-            self.emit(
+            1 => self.emit(
                 "sources.html",
                 "sources/index.html".into(),
                 "sources",
                 Vec::new(),
                 &List { items: &m.sources },
             ),
-            self.emit(
+            _ => self.emit(
                 "participants.html",
                 "participants/index.html".into(),
                 "participants",
@@ -283,7 +290,7 @@ impl<'m> Pages<'_, 'm> {
                     items: &m.participants,
                 },
             ),
-        ]
+        }
     }
 
     pub fn topic(&self, t: usize) -> Page {
@@ -307,19 +314,17 @@ impl<'m> Pages<'_, 'm> {
                 figures.extend(self.figures_of(s, i));
             }
             if passages.is_empty() {
-                silent.push(&m.sources[s]);
+                silent.push(m.sources[s].reference());
             } else {
                 groups.push(SourceGroup {
-                    source: &m.sources[s],
+                    source: m.sources[s].reference(),
                     count: passages.len(),
                     passages,
                 });
             }
         }
         // Like with like: figures of one unit stand side by side.
-        figures.sort_by(|a, b| {
-            (a.unit, a.source.id.as_str(), a.n).cmp(&(b.unit, b.source.id.as_str(), b.n))
-        });
+        figures.sort_by(|a, b| (a.unit, a.source.id, a.n).cmp(&(b.unit, b.source.id, b.n)));
         let quotes: Vec<_> = m
             .analysis
             .quotes
@@ -351,7 +356,7 @@ impl<'m> Pages<'_, 'm> {
             topic: &'a view::TopicCard,
             summary: Option<CitedView>,
             groups: Vec<SourceGroup<'a>>,
-            silent: Vec<&'a SourceCard>,
+            silent: Vec<view::SourceRef<'a>>,
             quotes: Vec<QuoteView<'a>>,
             participants: Vec<Counted<view::Brief<'a>>>,
             figures: Vec<FigureView<'a>>,
@@ -482,12 +487,13 @@ impl<'m> Pages<'_, 'm> {
                     // Mentions can be many: show each in its context only.
                     let hits = marks(&para.participant_hits, |o| o == p, "who");
                     let mut passage = m.passage(s, i, &[]);
-                    passage.segments = view::excerpt(&para.text, &hits, MENTION_CONTEXT_WORDS);
+                    passage.html =
+                        view::to_html(&view::excerpt(&para.text, &hits, MENTION_CONTEXT_WORDS));
                     passage
                 });
             }
             groups.push(SourceGroup {
-                source: &m.sources[s],
+                source: m.sources[s].reference(),
                 count: m.analysis.mentions[p][s],
                 passages,
             });
@@ -678,7 +684,7 @@ impl<'m> Pages<'_, 'm> {
                     .map(|i| m.tagged_passage(s, i, &[]))
                     .collect();
                 (!passages.is_empty()).then(|| SourceGroup {
-                    source: &m.sources[s],
+                    source: m.sources[s].reference(),
                     count: passages.len(),
                     passages,
                 })
@@ -833,10 +839,10 @@ impl<'m> Pages<'_, 'm> {
 
     /// The Atom feed of the sources and the sitemap: both need absolute
     /// URLs, so they are written only when `base_url` is one.
-    pub fn feeds(&self, pages: &[String]) -> Vec<Page> {
+    pub fn feeds(&self, pages: &[String]) -> Page {
         let m = self.model;
         if m.site.absolute_url.is_none() {
-            return Vec::new();
+            return Ok(());
         }
         #[derive(Serialize)]
         struct Entry<'a> {
@@ -872,22 +878,20 @@ impl<'m> Pages<'_, 'm> {
             .map(|p| p.trim_end_matches("index.html"))
             .collect();
         pages.sort_unstable();
-        vec![
-            self.emit(
-                "atom.xml",
-                "atom.xml".into(),
-                "none",
-                Vec::new(),
-                &Feed { entries },
-            ),
-            self.emit(
-                "sitemap.xml",
-                "sitemap.xml".into(),
-                "none",
-                Vec::new(),
-                &Sitemap { pages },
-            ),
-        ]
+        self.emit(
+            "atom.xml",
+            "atom.xml".into(),
+            "none",
+            Vec::new(),
+            &Feed { entries },
+        )?;
+        self.emit(
+            "sitemap.xml",
+            "sitemap.xml".into(),
+            "none",
+            Vec::new(),
+            &Sitemap { pages },
+        )
     }
 
     fn statement(&self, st: &crate::analyze::statements::Statement) -> StatementView<'_> {
@@ -1010,7 +1014,7 @@ impl<'m> Pages<'_, 'm> {
                 figure: &para.text[f.start..f.end],
                 unit: &f.unit,
                 context: context_around(&para.text, f.start, f.end),
-                source: &m.sources[s],
+                source: m.sources[s].reference(),
                 n: para.n,
                 href: format!("{}#{}", m.sources[s].href, para.anchor()),
             })

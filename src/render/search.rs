@@ -2,8 +2,11 @@
 //! as a script (`search-index.js`) rather than JSON, so that search also works
 //! when the dossier is opened from disk, where a page cannot fetch a file.
 
+use std::io::Write;
+
 use serde::Serialize;
 
+use super::json::Lazy;
 use super::view::Model;
 use crate::analyze::citations;
 
@@ -21,10 +24,10 @@ struct Para<'a>(usize, usize, &'a str);
 struct Source<'a>(&'a str, &'a str, &'a str);
 
 #[derive(Serialize)]
-struct Index<'a> {
+struct Index<'a, P: Serialize> {
     docs: Vec<Doc<'a>>,
     sources: Vec<Source<'a>>,
-    paragraphs: Vec<Para<'a>>,
+    paragraphs: P,
 }
 
 /// The summary's words without its `[@…]` citations or Markdown markers.
@@ -43,7 +46,8 @@ fn without_citations(markdown: &str) -> String {
         .join(" ")
 }
 
-pub fn index_script(model: &Model) -> Vec<u8> {
+/// Writes the index script to `out`.
+pub fn index_script(model: &Model, out: &mut dyn Write) -> std::io::Result<()> {
     let mut docs = Vec::new();
     let summaries: Vec<String> = model
         .project
@@ -70,18 +74,24 @@ pub fn index_script(model: &Model) -> Vec<u8> {
         .iter()
         .map(|c| Source(&c.href, &c.label, &c.title))
         .collect();
-    let paragraphs = model
-        .analysis
-        .sources
-        .iter()
-        .enumerate()
-        .flat_map(|(s, text)| text.paragraphs.iter().map(move |p| Para(s, p.n, &p.text)))
-        .collect();
-    let json = serde_json::to_string(&Index {
-        docs,
-        sources,
-        paragraphs,
-    })
-    .expect("plain structs always serialise");
-    format!("window.DOSSIER_SEARCH = {json};\n").into_bytes()
+    let paragraphs = Lazy(|| {
+        model
+            .analysis
+            .sources
+            .iter()
+            .enumerate()
+            .flat_map(|(s, text)| text.paragraphs.iter().map(move |p| Para(s, p.n, &p.text)))
+    });
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    out.write_all(b"window.DOSSIER_SEARCH = ")?;
+    serde_json::to_writer(
+        &mut out,
+        &Index {
+            docs,
+            sources,
+            paragraphs,
+        },
+    )?;
+    out.write_all(b";\n")?;
+    out.flush()
 }

@@ -83,7 +83,7 @@ pub struct Link {
     pub href: String,
 }
 
-#[derive(Serialize)]
+/// A run of a paragraph's text, highlighted or plain.
 pub struct Segment<'a> {
     pub text: &'a str,
     /// Empty for plain text; otherwise the kind of highlight (`kw`, `who`, `quote`).
@@ -100,7 +100,10 @@ pub struct Passage<'a> {
     pub heading: bool,
     /// No other source carries this passage's substance.
     pub unique: bool,
-    pub segments: Vec<Segment<'a>>,
+    /// The text as HTML, escaped, each highlight in a `<mark class="…">`.
+    /// Made here rather than in the template: a large dossier has millions
+    /// of highlighted runs, and this is the text, not its layout.
+    pub html: String,
     pub topics: Vec<Link>,
     pub participants: Vec<Link>,
 }
@@ -112,7 +115,7 @@ pub struct QuoteView<'a> {
     /// How the text describes an unnamed speaker ("the official").
     pub descriptor: Option<&'a str>,
     pub topics: Vec<Link>,
-    pub source: &'a SourceCard,
+    pub source: SourceRef<'a>,
     pub n: usize,
     pub href: String,
 }
@@ -160,6 +163,33 @@ impl SourceCard {
     }
 }
 
+/// What a badge or a group heading needs of a source, for lists that name
+/// a source once per passage, quote or figure (a whole card costs twice as much).
+#[derive(Serialize, Clone, Copy)]
+pub struct SourceRef<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub label: &'a str,
+    pub href: &'a str,
+    pub published: Option<&'a str>,
+    pub published_iso: Option<&'a str>,
+    pub published_estimated: bool,
+}
+
+impl SourceCard {
+    pub fn reference(&self) -> SourceRef<'_> {
+        SourceRef {
+            id: &self.id,
+            title: &self.title,
+            label: &self.label,
+            href: &self.href,
+            published: self.published.as_deref(),
+            published_iso: self.published_iso.as_deref(),
+            published_estimated: self.published_estimated,
+        }
+    }
+}
+
 #[derive(Serialize)]
 pub struct Counted<T: Serialize> {
     pub item: T,
@@ -168,7 +198,7 @@ pub struct Counted<T: Serialize> {
 
 #[derive(Serialize)]
 pub struct SourceGroup<'a> {
-    pub source: &'a SourceCard,
+    pub source: SourceRef<'a>,
     pub count: usize,
     pub passages: Vec<Passage<'a>>,
 }
@@ -448,7 +478,7 @@ impl<'a> Model<'a> {
             href: format!("{}#{}", self.sources[source].href, para.anchor()),
             heading: para.heading,
             unique: is_unique(self.analysis, source, i),
-            segments: segments(&para.text, highlight),
+            html: to_html(&segments(&para.text, highlight)),
             topics: Vec::new(),
             participants: Vec::new(),
         }
@@ -500,7 +530,7 @@ impl<'a> Model<'a> {
                     href: self.topics[t].href.clone(),
                 })
                 .collect(),
-            source: &self.sources[q.source],
+            source: self.sources[q.source].reference(),
             n: para.n,
             href: format!("{}#{}", self.sources[q.source].href, para.anchor()),
         }
@@ -588,6 +618,24 @@ pub fn excerpt<'t>(
         });
     }
     out
+}
+
+/// Segments as HTML: escaped text, highlights marked with their class.
+pub fn to_html(segments: &[Segment]) -> String {
+    let mut out = Vec::with_capacity(segments.iter().map(|s| s.text.len() + 24).sum());
+    for s in segments {
+        // Writing to a Vec cannot fail.
+        if s.class.is_empty() {
+            let _ = tera::escape_html(s.text, &mut out);
+        } else {
+            out.extend_from_slice(b"<mark class=\"");
+            out.extend_from_slice(s.class.as_bytes());
+            out.extend_from_slice(b"\">");
+            let _ = tera::escape_html(s.text, &mut out);
+            out.extend_from_slice(b"</mark>");
+        }
+    }
+    String::from_utf8(out).expect("escaped UTF-8 text stays UTF-8")
 }
 
 /// Splits `text` into plain and highlighted runs. Overlapping ranges are
