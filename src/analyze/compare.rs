@@ -143,8 +143,15 @@ pub fn best_support(sources: &[SourceText]) -> Vec<Vec<Option<f64>>> {
     let judged = |g: usize| {
         let (s, i) = owner[g];
         let p = &sources[s as usize].paragraphs[i as usize];
-        !p.heading && p.text.split_whitespace().count() >= UNIQUE_MIN_WORDS && !sets[g].is_empty()
+        !p.heading
+            && !sets[g].is_empty()
+            && p.text
+                .split_whitespace()
+                .nth(UNIQUE_MIN_WORDS - 1)
+                .is_some()
     };
+    // The source of each paragraph, apart, as the probes read it most.
+    let source_of: Vec<u32> = owner.iter().map(|o| o.0).collect();
     let support: Vec<Option<f64>> = (0..sets.len())
         .into_par_iter()
         .map_init(
@@ -168,7 +175,7 @@ pub fn best_support(sources: &[SourceText]) -> Vec<Vec<Option<f64>>> {
                     .max(MIN_PROBES.min(by_rarity.len()));
                 for list in &by_rarity[..rare] {
                     for &other in list.iter().take(MAX_POSTINGS) {
-                        if owner[other as usize].0 != s {
+                        if source_of[other as usize] != s {
                             if score[other as usize] == 0 {
                                 touched.push(other);
                             }

@@ -1,6 +1,8 @@
 //! Who said what: the same statement reported by several outlets, often in
 //! different words, grouped by text similarity.
 
+use rayon::prelude::*;
+
 use super::Quote;
 use super::compare::words;
 
@@ -46,7 +48,7 @@ pub fn same_statement(a: &[String], b: &[String]) -> bool {
 /// contradict each other. Candidates come from an index of the quotes'
 /// rarer words, so the work grows with the number of quotes, not its square.
 pub fn group(quotes: &[Quote], texts: &[&str]) -> Vec<Statement> {
-    let tokens: Vec<Vec<String>> = texts.iter().map(|t| words(t)).collect();
+    let tokens: Vec<Vec<String>> = texts.par_iter().map(|t| words(t)).collect();
     let mut parent: Vec<usize> = (0..quotes.len()).collect();
     // The speaker of each group, kept at its root.
     let mut speaker: Vec<Option<usize>> = quotes.iter().map(|q| q.speaker).collect();

@@ -2,6 +2,7 @@
 //! plain serialisable structs, with every link relative to the site root (the
 //! template prefixes `root`) so the site works from a subpath or from disk.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::markdown;
@@ -323,19 +324,19 @@ impl<'a> Model<'a> {
         };
         let sources = project
             .articles
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(s, a)| source_card(a, s, analysis))
             .collect();
         let topics = project
             .topics
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(t, topic)| topic_card(topic, t, analysis))
             .collect();
         let participants = project
             .participants
-            .iter()
+            .par_iter()
             .enumerate()
             .map(|(p, part)| participant_card(part, p, analysis))
             .collect();
