@@ -5,21 +5,26 @@
 # same articles with Hugo from ../shared/bench/gen_corpus.py's Hugo view, in
 # the same run, and prints the ratios. See BENCHMARKS.md for the figures.
 #
-#   scripts/bench.sh [--sizes "1000 10000 50000"] [--hugo] [--tmpfs] [--smoke]
+#   scripts/bench.sh [--sizes "1000 10000 50000"] [--hugo [--repeat N]] [--tmpfs] [--smoke]
 #
+# --repeat N (with --hugo) builds with dossier and Hugo in turn N times more
+# and prints each round's ratio and their median, since one run on a shared
+# machine can be off by a third.
 # --smoke builds 200 articles once and checks the build succeeds (for CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes="1000 10000 50000"
 hugo=0
 tmpfs=0
+repeat=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) sizes="$2"; shift 2 ;;
     --hugo) hugo=1; shift ;;
     --tmpfs) tmpfs=1; shift ;;
+    --repeat) repeat="$2"; shift 2 ;;
     --smoke) sizes="200"; shift ;;
-    *) echo "usage: scripts/bench.sh [--sizes \"N ...\"] [--hugo] [--tmpfs] [--smoke]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [--sizes \"N ...\"] [--hugo [--repeat N]] [--tmpfs] [--smoke]" >&2; exit 2 ;;
   esac
 done
 cargo build --quiet --release --example synth
@@ -57,6 +62,19 @@ for n in $sizes; do
     (cd "$work/c$n/hugo" && measure "hugo" hugo --quiet -d "$outbase/h$n")
     hwall=$(cat "$work/last-wall")
     printf '    ratio dossier / hugo (wall): %.2f\n' "$(echo "$dwall / $hwall" | bc -l)"
+    ratios=()
+    for ((r = 1; r <= repeat; r++)); do
+      rm -rf "$outbase/d$n" "$outbase/h$n"
+      measure "  dossier, round $r" "$bin" build --root "$corpus" --output "$outbase/d$n" --quiet
+      dwall=$(cat "$work/last-wall")
+      (cd "$work/c$n/hugo" && measure "  hugo, round $r" hugo --quiet -d "$outbase/h$n")
+      hwall=$(cat "$work/last-wall")
+      ratios+=("$(echo "$dwall / $hwall" | bc -l)")
+    done
+    if [ "$repeat" -gt 0 ]; then
+      median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+      printf '    ratios by round: %s; median %.2f\n' "$(printf '%.2f ' "${ratios[@]}")" "$median"
+    fi
   fi
   measure "cp -r content (floor)" cp -r "$corpus/content" "$outbase/cp$n"
   rm -rf "$outbase/d$n" "$outbase/h$n" "$outbase/cp$n"

@@ -206,6 +206,25 @@ fn base_url_gives_canonical_links_and_relative_navigation() {
 }
 
 #[test]
+fn a_base_url_without_a_host_gives_no_canonical_link_and_passes_check() {
+    // A canonical link must be absolute; `/` or `/briefings/` cannot make one.
+    let f = Fixture::new();
+    f.write(
+        "dossier.yaml",
+        &format!("{}\nbase_url: \"/\"\n", common::CONFIG),
+    );
+    let out = f.run(&["check"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    f.build();
+    let page = f.page("topics/security/index.html");
+    assert!(!page.contains("rel=\"canonical\""), "{page}");
+}
+
+#[test]
 fn the_summary_line_reports_pages_sources_topics_and_time() {
     let f = Fixture::new();
     let stdout = f.build();
@@ -272,3 +291,69 @@ fn byte_order_marks_and_crlf_line_endings_just_work() {
 
 const ARTICLE_META_CRLF: &str =
     "title: Talks in Washington\r\noutlet: Test News\r\ndrop_lines: [\"Select Language:\"]\r\n";
+
+#[test]
+fn a_topic_of_many_sources_continues_on_numbered_pages_with_a_pager() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("corpus");
+    dossier::synth::write_corpus(&root, 700, 4).unwrap();
+    let public = dir.path().join("public");
+    common::build_site(&root, &public, &[]);
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(public.join("dossier.json")).unwrap())
+            .unwrap();
+    // The topic covered by the most sources, and how many cover it.
+    let (slug, covering) = json["coverage"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(slug, by)| {
+            let n = by
+                .as_object()
+                .unwrap()
+                .values()
+                .filter(|c| c.as_u64() > Some(0))
+                .count();
+            (slug.clone(), n)
+        })
+        .max_by_key(|(_, n)| *n)
+        .unwrap();
+    assert!(covering > 100, "{slug} is covered by {covering} sources");
+    let pages = covering.div_ceil(100);
+    let mut groups = 0;
+    for k in 1..=pages {
+        let rel = if k == 1 {
+            format!("topics/{slug}/index.html")
+        } else {
+            format!("topics/{slug}/{k}/index.html")
+        };
+        let page = std::fs::read_to_string(public.join(&rel)).unwrap();
+        groups += page.matches(r#"<article class="source-group""#).count();
+        assert!(
+            page.contains(&format!("page {k} of {pages}")),
+            "{rel} does not say which page it is"
+        );
+        assert!(page.contains(r#"<nav class="pager""#), "{rel} has no pager");
+        // Every page's links to the other pages of the topic lead to a page.
+        let dir = public.join(&rel).parent().unwrap().to_path_buf();
+        let to_pages: Vec<String> = common::links(&page)
+            .into_iter()
+            .filter(|l| l.contains(&format!("topics/{slug}/")) && !l.contains('#'))
+            .collect();
+        assert!(!to_pages.is_empty(), "{rel} links to no other page");
+        for link in to_pages {
+            assert!(dir.join(&link).canonicalize().is_ok(), "{rel}: {link}");
+        }
+        // The summary and the sources that do not cover the topic are on the first page only.
+        assert_eq!(page.contains("Not covered by"), k == 1, "{rel}");
+    }
+    assert_eq!(
+        groups, covering,
+        "every covering source is on exactly one page"
+    );
+    assert!(
+        !public
+            .join(format!("topics/{slug}/{}/index.html", pages + 1))
+            .exists()
+    );
+}

@@ -161,7 +161,7 @@ impl Renderer {
                 Job::Timeline => pages.timeline(),
                 Job::List(k) => pages.list(k),
                 Job::Quotes(k) => pages.quotes(k),
-                Job::Topic(t) => pages.topic(t),
+                Job::Topic(t, k) => pages.topic(t, k),
                 Job::Participant(p) => pages.participant(p),
                 Job::Source(s) => pages.source(s),
             };
@@ -293,7 +293,8 @@ enum Job {
     /// The lists of topics, sources and participants.
     List(usize),
     Quotes(usize),
-    Topic(usize),
+    /// A topic and the number of one of its pages.
+    Topic(usize, usize),
     Participant(usize),
     Source(usize),
 }
@@ -301,7 +302,10 @@ enum Job {
 /// Every job of a site, the longest first.
 fn jobs(model: &Model, quote_pages: usize) -> Vec<Job> {
     let mut jobs = vec![Job::Print, Job::Export];
-    jobs.extend((0..model.topics.len()).map(Job::Topic));
+    jobs.extend(
+        (0..model.topics.len())
+            .flat_map(|t| (1..=model.topic_pages(t)).map(move |k| Job::Topic(t, k))),
+    );
     jobs.extend([Job::SearchIndex, Job::Compare]);
     jobs.extend((0..model.participants.len()).map(Job::Participant));
     jobs.extend((1..=quote_pages).map(Job::Quotes));

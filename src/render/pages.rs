@@ -138,6 +138,58 @@ fn quotes_page_path(number: usize) -> String {
     }
 }
 
+/// A page number in a pager, or a gap (`…`) between the numbers shown.
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    href: String,
+    current: bool,
+    gap: bool,
+}
+
+/// The pager of page `number` of `count`, `href` giving each page's link.
+fn page_links(count: usize, number: usize, href: impl Fn(usize) -> String) -> Vec<PageLink> {
+    pager(count, number)
+        .into_iter()
+        .map(|k| match k {
+            Some(k) => PageLink {
+                number: k,
+                href: href(k),
+                current: k == number,
+                gap: false,
+            },
+            None => PageLink {
+                number: 0,
+                href: String::new(),
+                current: false,
+                gap: true,
+            },
+        })
+        .collect()
+}
+
+/// The page numbers a pager shows on page `current` of `count`: the first and
+/// last, and those near the current one; `None` marks a gap. Listing every
+/// page on every page would grow with the square of the number of pages.
+fn pager(count: usize, current: usize) -> Vec<Option<usize>> {
+    const AROUND: usize = 2;
+    if count <= 1 {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let mut last_shown = 0;
+    for k in 1..=count {
+        if k == 1 || k == count || k.abs_diff(current) <= AROUND {
+            if k > last_shown + 1 {
+                out.push(None);
+            }
+            out.push(Some(k));
+            last_shown = k;
+        }
+    }
+    out
+}
+
 /// A full table is readable up to this many sources; beyond, only pairs.
 const TABLE_MAX_SOURCES: usize = 15;
 /// The most similar pairs listed on the differences page.
@@ -293,49 +345,74 @@ impl<'m> Pages<'_, 'm> {
         }
     }
 
-    pub fn topic(&self, t: usize) -> Page {
+    /// Page `number` of topic `t`: its sources' passages, figures and quotes,
+    /// `TOPIC_SOURCES_PER_PAGE` sources a page; the first page also has the
+    /// summary and what spans the whole topic (timeline, participants, the
+    /// sources that do not cover it).
+    pub fn topic(&self, t: usize, number: usize) -> Page {
         let m = self.model;
-        let path = view::topic_href(&m.topics[t].slug);
-        let mut citer = Citer::new(m, root_of(&path));
+        let slug = &m.topics[t].slug;
+        let path = view::topic_page_href(slug, number);
+        let root = root_of(&path);
+        let mut citer = Citer::new(m, root);
+        let first = number == 1;
+        let covering = &m.covering[t];
+        let from = (number - 1) * view::TOPIC_SOURCES_PER_PAGE;
+        let here = &covering
+            [from.min(covering.len())..(from + view::TOPIC_SOURCES_PER_PAGE).min(covering.len())];
+        let on_topic = |p: &crate::analyze::Paragraph| !p.heading && p.topics().contains(&t);
         let mut groups = Vec::new();
-        let mut silent = Vec::new();
-        let mut people: BTreeMap<usize, usize> = BTreeMap::new();
         let mut figures = Vec::new();
-        for (s, text) in m.analysis.sources.iter().enumerate() {
-            let mut passages = Vec::new();
-            for (i, p) in text.paragraphs.iter().enumerate() {
-                if p.heading || !p.topics().contains(&t) {
-                    continue;
-                }
-                for &who in p.participants() {
-                    *people.entry(who).or_default() += 1;
-                }
-                passages.push(m.passage(s, i, &marks(&p.topic_hits, |o| o == t, "kw")));
-                figures.extend(self.figures_of(s, i));
-            }
-            if passages.is_empty() {
-                silent.push(m.sources[s].reference());
-            } else {
-                groups.push(SourceGroup {
-                    source: m.sources[s].reference(),
-                    count: passages.len(),
-                    passages,
-                });
-            }
+        let mut quotes = Vec::new();
+        for &s in here {
+            let text = &m.analysis.sources[s];
+            let passages: Vec<_> = text
+                .paragraphs
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| on_topic(p))
+                .map(|(i, p)| {
+                    figures.extend(self.figures_of(s, i));
+                    m.passage(s, i, &marks(&p.topic_hits, |o| o == t, "kw"))
+                })
+                .collect();
+            quotes.extend(
+                m.analysis.quotes[m.quotes_of(s)]
+                    .iter()
+                    .filter(|q| on_topic(&text.paragraphs[q.paragraph]))
+                    .map(|q| m.quote(q)),
+            );
+            groups.push(SourceGroup {
+                source: m.sources[s].reference(),
+                count: passages.len(),
+                passages,
+            });
         }
         // Like with like: figures of one unit stand side by side.
         figures.sort_by(|a, b| (a.unit, a.source.id, a.n).cmp(&(b.unit, b.source.id, b.n)));
-        let quotes: Vec<_> = m
-            .analysis
-            .quotes
-            .iter()
-            .filter(|q| {
-                m.analysis.sources[q.source].paragraphs[q.paragraph]
-                    .topics()
-                    .contains(&t)
-            })
-            .map(|q| m.quote(q))
-            .collect();
+        let mut people: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut silent = Vec::new();
+        let mut events = Vec::new();
+        if first {
+            for (s, text) in m.analysis.sources.iter().enumerate() {
+                if covering.binary_search(&s).is_err() {
+                    silent.push(m.sources[s].reference());
+                    continue;
+                }
+                for p in text.paragraphs.iter().filter(|p| on_topic(p)) {
+                    for &who in p.participants() {
+                        *people.entry(who).or_default() += 1;
+                    }
+                }
+            }
+            events = self
+                .events(&mut citer, false)
+                .into_iter()
+                .zip(&m.project.timeline)
+                .filter(|(_, e)| e.topics.contains(&t))
+                .map(|(v, _)| v)
+                .collect();
+        }
         let mut people: Vec<_> = people
             .into_iter()
             .map(|(p, count)| Counted {
@@ -344,13 +421,10 @@ impl<'m> Pages<'_, 'm> {
             })
             .collect();
         people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(b.item.name)));
-        let events: Vec<EventView> = self
-            .events(&mut citer, false)
-            .into_iter()
-            .zip(&m.project.timeline)
-            .filter(|(_, e)| e.topics.contains(&t))
-            .map(|(v, _)| v)
-            .collect();
+        let count = m.topic_pages(t);
+        let pages = page_links(count, number, |k| {
+            format!("{root}{}", view::topic_page_href(slug, k))
+        });
         #[derive(Serialize)]
         struct TopicPage<'a> {
             topic: &'a view::TopicCard,
@@ -361,8 +435,17 @@ impl<'m> Pages<'_, 'm> {
             participants: Vec<Counted<view::Brief<'a>>>,
             figures: Vec<FigureView<'a>>,
             events: Vec<EventView>,
+            /// This page's number, and the pager (empty for a single page).
+            number: usize,
+            page_count: usize,
+            pages: Vec<PageLink>,
+            pager_label: String,
         }
-        let summary = citer.prose_opt(m.project.topics[t].summary.as_ref());
+        let summary = if first {
+            citer.prose_opt(m.project.topics[t].summary.as_ref())
+        } else {
+            None
+        };
         let page = TopicPage {
             topic: &m.topics[t],
             summary,
@@ -372,6 +455,10 @@ impl<'m> Pages<'_, 'm> {
             participants: people,
             figures,
             events,
+            number,
+            page_count: count,
+            pages,
+            pager_label: format!("Pages of {}", m.topics[t].title),
         };
         let description = m.topics[t].summary_lead.clone();
         self.emit_described(
@@ -565,18 +652,13 @@ impl<'m> Pages<'_, 'm> {
     pub fn quotes(&self, number: usize) -> Page {
         let m = self.model;
         #[derive(Serialize)]
-        struct PageLink {
-            number: usize,
-            href: String,
-            current: bool,
-        }
-        #[derive(Serialize)]
         struct QuotesPage<'a> {
             statements: Vec<StatementView<'a>>,
             quotes: usize,
             statement_count: usize,
             shared: usize,
             pages: Vec<PageLink>,
+            pager_label: String,
             first: usize,
         }
         let count = self.quote_pages();
@@ -592,14 +674,8 @@ impl<'m> Pages<'_, 'm> {
             quotes: m.analysis.quotes.len(),
             statement_count: all.len(),
             shared: m.shared_statements,
-            pages: (1..=count)
-                .filter(|_| count > 1)
-                .map(|k| PageLink {
-                    number: k,
-                    href: format!("{root}{}", quotes_page_path(k)),
-                    current: k == number,
-                })
-                .collect(),
+            pages: page_links(count, number, |k| format!("{root}{}", quotes_page_path(k))),
+            pager_label: "Pages of quotes".into(),
             first: from + 1,
             statements,
         };
@@ -1042,4 +1118,33 @@ fn context_around(text: &str, start: usize, end: usize) -> String {
         &text[from..to],
         if to < text.len() { " …" } else { "" }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pager;
+
+    #[test]
+    fn the_pager_shows_the_ends_and_the_pages_near_the_current_one() {
+        assert!(pager(1, 1).is_empty());
+        assert_eq!(pager(3, 2), vec![Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            pager(100, 50),
+            vec![
+                Some(1),
+                None,
+                Some(48),
+                Some(49),
+                Some(50),
+                Some(51),
+                Some(52),
+                None,
+                Some(100)
+            ]
+        );
+        assert_eq!(
+            pager(100, 1),
+            vec![Some(1), Some(2), Some(3), None, Some(100)]
+        );
+    }
 }

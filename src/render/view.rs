@@ -248,12 +248,49 @@ pub struct Model<'a> {
     pub similar: Vec<Vec<usize>>,
     /// Statements reported by more than one source.
     pub shared_statements: usize,
+    /// For each topic, the sources with a passage on it, ascending: the
+    /// topic's pages list them in this order, `TOPIC_SOURCES_PER_PAGE` a page.
+    pub covering: Vec<Vec<usize>>,
+}
+
+/// Sources on one page of a topic; a large dossier's topics continue on more
+/// pages, so that no page grows with the corpus.
+pub const TOPIC_SOURCES_PER_PAGE: usize = 100;
+
+/// Page `number` of a topic (the first is the topic's own address).
+pub fn topic_page_href(slug: &str, number: usize) -> String {
+    if number <= 1 {
+        topic_href(slug)
+    } else {
+        format!("topics/{slug}/{number}/index.html")
+    }
 }
 
 /// How many similar sources a source's page lists.
 const SIMILAR_PER_SOURCE: usize = 10;
 
 impl Model<'_> {
+    /// How many pages topic `t` takes (at least one).
+    pub fn topic_pages(&self, t: usize) -> usize {
+        self.covering[t]
+            .len()
+            .div_ceil(TOPIC_SOURCES_PER_PAGE)
+            .max(1)
+    }
+
+    /// Where source `s`'s passages on topic `t` are: the page and the anchor.
+    pub fn topic_source_href(&self, t: usize, s: usize) -> String {
+        let page = match self.covering[t].binary_search(&s) {
+            Ok(rank) => rank / TOPIC_SOURCES_PER_PAGE + 1,
+            Err(_) => 1,
+        };
+        format!(
+            "{}#from-{}",
+            topic_page_href(&self.topics[t].slug, page),
+            self.sources[s].id
+        )
+    }
+
     /// The quotes of source `s` (quotes are in source order).
     pub fn quotes_of(&self, s: usize) -> std::ops::Range<usize> {
         let q = &self.analysis.quotes;
@@ -353,6 +390,11 @@ impl<'a> Model<'a> {
             .iter()
             .filter(|s| s.is_shared(&analysis.quotes))
             .count();
+        let covering = analysis
+            .coverage
+            .iter()
+            .map(|row| (0..row.len()).filter(|&s| row[s] > 0).collect())
+            .collect();
         Model {
             project,
             analysis,
@@ -362,6 +404,7 @@ impl<'a> Model<'a> {
             participants,
             similar,
             shared_statements,
+            covering,
         }
     }
 
@@ -440,8 +483,9 @@ impl<'a> Model<'a> {
             rows: self
                 .topics
                 .iter()
+                .enumerate()
                 .zip(&counts)
-                .map(|(topic, row)| CoverageRow {
+                .map(|((t, topic), row)| CoverageRow {
                     head: Heading {
                         label: topic.title.clone(),
                         title: topic.title.clone(),
@@ -454,7 +498,7 @@ impl<'a> Model<'a> {
                             count,
                             level: heat_level(count, max),
                             href: match g.members.as_slice() {
-                                [s] => format!("{}#from-{}", topic.href, self.sources[*s].id),
+                                [s] => self.topic_source_href(t, *s),
                                 _ => topic.href.clone(),
                             },
                         })
