@@ -357,3 +357,45 @@ fn a_topic_of_many_sources_continues_on_numbered_pages_with_a_pager() {
             .exists()
     );
 }
+
+#[test]
+fn someone_named_by_many_sources_continues_on_numbered_pages() {
+    let f = Fixture::empty();
+    f.write("dossier.yaml", common::CONFIG);
+    f.write("content/participants.yaml", common::PARTICIPANTS);
+    f.write("content/topics/security.yaml", common::TOPIC);
+    for k in 0..205 {
+        f.write(
+            &format!("content/articles/a{k:03}.txt"),
+            &format!("Zelensky met envoys on day {k}.\n"),
+        );
+        f.write(
+            &format!("content/articles/a{k:03}.yaml"),
+            &format!("title: Day {k}\npublished: 2025-08-18\n"),
+        );
+    }
+    f.build();
+    let pages = [
+        f.page("participants/zelensky/index.html"),
+        f.page("participants/zelensky/2/index.html"),
+        f.page("participants/zelensky/3/index.html"),
+    ];
+    assert!(!f.public().join("participants/zelensky/4").exists());
+    let groups: Vec<usize> = pages
+        .iter()
+        .map(|p| p.matches(r#"<article class="source-group""#).count())
+        .collect();
+    assert_eq!(groups, [100, 100, 5]);
+    for (k, page) in pages.iter().enumerate() {
+        assert!(
+            page.contains(&format!("Page {} of 3", k + 1)),
+            "page {}",
+            k + 1
+        );
+        assert!(page.contains(r#"<nav class="pager" aria-label="Pages of Volodymyr Zelensky">"#));
+    }
+    // Someone nobody names keeps a single page saying so.
+    let stubb = f.page("participants/stubb/index.html");
+    assert!(stubb.contains("No source mentions Alexander Stubb"));
+    assert!(!f.public().join("participants/stubb/2").exists());
+}

@@ -125,11 +125,11 @@ const MAX_POSTINGS: usize = 64;
 /// Candidates come from an inverted index of the rarer words, counted in a
 /// dense accumulator; only the best few are compared word for word. The work
 /// grows with the number of paragraphs, not its square.
-pub fn best_support(sources: &[SourceText]) -> Vec<Vec<Option<f64>>> {
+pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option<f64>>> {
     let mut owner: Vec<(u32, u32)> = Vec::new(); // global paragraph → (source, index)
     let mut sets: Vec<&[u64]> = Vec::new();
-    for (s, source) in sources.iter().enumerate() {
-        for (i, set) in source.prints.content.iter().enumerate() {
+    for (s, print) in prints.iter().enumerate() {
+        for (i, set) in print.content.iter().enumerate() {
             sets.push(set);
             owner.push((s as u32, i as u32));
         }
@@ -265,11 +265,8 @@ fn sampled(shingle: u64) -> bool {
 /// compares every pair; a large one finds candidates through an inverted
 /// index of rare shingles, so the work grows with the corpus, not its
 /// square, and computes their similarity exactly.
-pub fn similarities(sources: &[SourceText]) -> Vec<Pair> {
-    let sets: Vec<&[u64]> = sources
-        .iter()
-        .map(|s| s.prints.shingles.as_slice())
-        .collect();
+pub fn similarities(prints: &[Prints]) -> Vec<Pair> {
+    let sets: Vec<&[u64]> = prints.iter().map(|p| p.shingles.as_slice()).collect();
     let exact = |a: usize, b: usize| {
         let shared = shared_count(sets[a], sets[b]);
         let union = sets[a].len() + sets[b].len() - shared;
@@ -280,9 +277,9 @@ pub fn similarities(sources: &[SourceText]) -> Vec<Pair> {
             shared,
         }
     };
-    let mut pairs: Vec<Pair> = if sources.len() <= ALL_PAIRS_UP_TO {
-        (0..sources.len())
-            .flat_map(|a| (a + 1..sources.len()).map(move |b| (a, b)))
+    let mut pairs: Vec<Pair> = if prints.len() <= ALL_PAIRS_UP_TO {
+        (0..prints.len())
+            .flat_map(|a| (a + 1..prints.len()).map(move |b| (a, b)))
             .map(|(a, b)| exact(a, b))
             .filter(|p| p.shared > 0)
             .collect()
@@ -578,6 +575,10 @@ mod tests {
     use super::*;
     use crate::analyze::Paragraph;
 
+    fn prints_of(sources: &[SourceText]) -> Vec<Prints> {
+        sources.iter().map(|s| Prints::of(&s.paragraphs)).collect()
+    }
+
     fn source(paras: &[&str]) -> SourceText {
         SourceText::new(
             paras
@@ -617,7 +618,8 @@ mod tests {
             .iter()
             .map(|t| source(&t.iter().map(String::as_str).collect::<Vec<_>>()))
             .collect();
-        let indexed: Vec<(usize, usize)> = similarities(&sources)
+        let prints = prints_of(&sources);
+        let indexed: Vec<(usize, usize)> = similarities(&prints)
             .iter()
             .filter(|p| p.similarity >= DERIVATIVE_AT)
             .map(|p| (p.a, p.b))
@@ -625,7 +627,7 @@ mod tests {
         let mut exact = Vec::new();
         for a in 0..sources.len() {
             for b in a + 1..sources.len() {
-                let (x, y) = (&sources[a].prints.shingles, &sources[b].prints.shingles);
+                let (x, y) = (&prints[a].shingles, &prints[b].shingles);
                 let shared = shared_count(x, y);
                 if shared as f64 / (x.len() + y.len() - shared) as f64 >= DERIVATIVE_AT {
                     exact.push((a, b));
@@ -649,7 +651,7 @@ mod tests {
         let other = source(&[
             "Farmers in the valley expect a record harvest of apples this autumn after a wet spring and a warm summer.",
         ]);
-        let pairs = similarities(&[original, rewrite, other]);
+        let pairs = similarities(&prints_of(&[original, rewrite, other]));
         assert_eq!((pairs[0].a, pairs[0].b), (0, 1));
         assert!(pairs[0].similarity >= DERIVATIVE_AT);
         assert!(
@@ -668,7 +670,8 @@ mod tests {
         let b = source(&[
             "After the Alaska summit, Putin and Trump agreed on robust security guarantees for Ukraine, envoys said.",
         ]);
-        let support = best_support(&[a, b]);
+        let sources = [a, b];
+        let support = best_support(&sources, &prints_of(&sources));
         assert!(support[0][0].unwrap() < UNIQUE_BELOW, "{:?}", support[0][0]);
         assert!(
             support[0][1].unwrap() >= UNIQUE_BELOW,
@@ -682,7 +685,7 @@ mod tests {
         let sources: Vec<SourceText> = (0..30)
             .map(|_| source(&["European leaders will join the talks in Washington on Monday with the president."]))
             .collect();
-        let support = best_support(&sources);
+        let support = best_support(&sources, &prints_of(&sources));
         assert!(
             support.iter().all(|s| s[0].unwrap() >= UNIQUE_BELOW),
             "{support:?}"

@@ -45,21 +45,20 @@ pub struct Analysis {
 #[derive(Debug)]
 pub struct SourceText {
     pub paragraphs: Vec<Paragraph>,
-    /// For comparing sources: each paragraph's content words, and the
-    /// source's word triples, as sorted hashes.
-    pub prints: compare::Prints,
 }
 
 impl SourceText {
     pub fn new(paragraphs: Vec<Paragraph>) -> SourceText {
-        let prints = compare::Prints::of(&paragraphs);
-        SourceText { paragraphs, prints }
+        SourceText { paragraphs }
     }
 }
 
 /// What the analysis of one source makes on its own, before sources are compared.
 struct SourceAnalysis {
     text: SourceText,
+    /// For comparing sources; dropped once they are compared, as pages
+    /// never show them.
+    prints: compare::Prints,
     quotes: Vec<Quote>,
     figures: Vec<compare::Figure>,
 }
@@ -161,6 +160,7 @@ pub fn analyze(project: &Project) -> Analysis {
     let mut quotes = Vec::new();
     let mut figures = Vec::new();
     let mut sources = Vec::with_capacity(per_source.len());
+    let mut prints = Vec::with_capacity(per_source.len());
     for (s, one) in per_source.into_iter().enumerate() {
         let text = one.text;
         for para in text.paragraphs.iter().filter(|p| !p.heading) {
@@ -176,14 +176,15 @@ pub fn analyze(project: &Project) -> Analysis {
         quotes.extend(one.quotes);
         figures.extend(one.figures);
         sources.push(text);
+        prints.push(one.prints);
     }
     let texts: Vec<&str> = quotes
         .iter()
         .map(|q: &Quote| &sources[q.source].paragraphs[q.paragraph].text[q.start..q.end])
         .collect();
     let statements = statements::group(&quotes, &texts);
-    let support = compare::best_support(&sources);
-    let pairs = compare::similarities(&sources);
+    let support = compare::best_support(&sources, &prints);
+    let pairs = compare::similarities(&prints);
     let mut spellings = compare::name_spellings(&sources, project.participants.len());
     spellings.extend(compare::spellings(&sources, &project.variants));
     Analysis {
@@ -241,7 +242,8 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnaly
     }
     let prints = compare::Prints::of_folded(&paragraphs, &folded_texts);
     SourceAnalysis {
-        text: SourceText { paragraphs, prints },
+        text: SourceText { paragraphs },
+        prints,
         quotes,
         figures,
     }

@@ -2,6 +2,8 @@
 //! metadata in a sidecar `NAME.yaml`, so scraped text is never edited by hand.
 
 use std::collections::BTreeMap;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
@@ -152,9 +154,28 @@ pub fn load_all(files: &[&SourceFile], problems: &mut Diagnostics) -> Vec<Articl
         *slot = Some(file);
     }
 
-    let mut articles = Vec::new();
-    for (id, parts) in by_id {
-        let article = match (parts.text, parts.markdown, parts.sidecar) {
+    // Articles parse independently: in parallel, collected in id order.
+    let by_id: Vec<(String, Parts)> = by_id.into_iter().collect();
+    let parsed: Vec<Option<Result<Article, Diagnostics>>> = by_id
+        .into_par_iter()
+        .map(|(id, parts)| parse_parts(&id, parts))
+        .collect();
+    let mut articles = Vec::with_capacity(parsed.len());
+    for article in parsed.into_iter().flatten() {
+        match article {
+            Ok(a) => articles.push(a),
+            Err(ds) => problems.extend(ds),
+        }
+    }
+    articles
+}
+
+/// One article from its files, or why it cannot be read; `None` when there
+/// is nothing to read.
+fn parse_parts(id: &str, parts: Parts) -> Option<Result<Article, Diagnostics>> {
+    let id = id.to_string();
+    Some({
+        match (parts.text, parts.markdown, parts.sidecar) {
             (Some(text), None, Some(sidecar)) => load_text_article(&id, text, sidecar),
             (None, Some(md), None) => load_markdown_article(&id, md),
             (Some(text), None, None) => {
@@ -187,14 +208,9 @@ pub fn load_all(files: &[&SourceFile], problems: &mut Diagnostics) -> Vec<Articl
                 md.path.display()
             ))
             .into()),
-            (None, None, None) => continue,
-        };
-        match article {
-            Ok(a) => articles.push(a),
-            Err(ds) => problems.extend(ds),
+            (None, None, None) => return None,
         }
-    }
-    articles
+    })
 }
 
 fn load_text_article(

@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, display_path};
@@ -77,19 +78,26 @@ struct Reader<'a> {
     seen: HashSet<PathBuf>,
 }
 
+/// A file found by the walk: to be read, or already known to be unreadable.
+enum Found {
+    Path(PathBuf),
+    File(SourceFile),
+}
+
 impl Reader<'_> {
     fn walk(&mut self, dir: &str, depth: usize, extensions: &[&str]) {
         let walker = WalkDir::new(self.root.join(dir))
             .max_depth(depth)
             .follow_links(true)
             .sort_by_file_name();
+        let mut found = Vec::new();
         for entry in walker {
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let name = e.file_name().to_string_lossy();
                     let ext = e.path().extension().and_then(|x| x.to_str()).unwrap_or("");
                     if !name.starts_with('.') && extensions.contains(&ext) {
-                        self.read(e.path());
+                        found.push(Found::Path(e.into_path()));
                     }
                 }
                 Ok(_) => {}
@@ -121,14 +129,29 @@ impl Reader<'_> {
                     // Keep the file's place so its sidecar is not reported
                     // as an orphan; the problem is reported when decoding.
                     match e.path() {
-                        Some(p) if is_link_to_nothing => self.files.push(SourceFile {
+                        Some(p) if is_link_to_nothing => found.push(Found::File(SourceFile {
                             path: display_path(self.root, p),
                             bytes: Vec::new(),
                             unreadable: Some(d),
-                        }),
+                        })),
                         _ => self.problems.push(d),
                     }
                 }
+            }
+        }
+        // Thousands of articles: read them in parallel, keep them in order.
+        let read: Vec<(Option<PathBuf>, SourceFile)> = found
+            .into_par_iter()
+            .map(|f| match f {
+                Found::Path(path) => (fs::canonicalize(&path).ok(), read_file(self.root, &path)),
+                Found::File(file) => (None, file),
+            })
+            .collect();
+        for (canonical, file) in read {
+            // A folder linked back into `content/` must not make the same
+            // file count twice.
+            if canonical.is_none_or(|c| self.seen.insert(c)) {
+                self.files.push(file);
             }
         }
     }
@@ -139,44 +162,47 @@ impl Reader<'_> {
         {
             return;
         }
-        let shown = display_path(self.root, path);
-        let unreadable = |d: Diagnostic| SourceFile {
-            path: shown.clone(),
-            bytes: Vec::new(),
-            unreadable: Some(d),
-        };
-        let size = fs::metadata(path).map(|m| m.len());
-        if let Ok(size) = size
-            && size > MAX_FILE_BYTES
-        {
-            let d = Diagnostic::new(
-                &shown,
-                format!(
-                    "the file is {:.1} MB; dossier reads files of up to {} MB",
-                    size as f64 / 1e6,
-                    MAX_FILE_BYTES / 1024 / 1024
-                ),
-            )
-            .with_hint(
-                "a news article is rarely over 1 MB: check that this is the right file, or split it",
-            );
-            self.files.push(unreadable(d));
-            return;
-        }
-        match fs::read(path) {
-            Ok(bytes) => self.files.push(SourceFile::new(shown, bytes)),
-            Err(e) => {
-                let hint = match e.kind() {
-                    std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-                    std::io::ErrorKind::NotFound => {
-                        "is it a symbolic link to a file that does not exist? Fix or remove the link"
-                    }
-                    _ => "check that the file can be read",
-                };
-                let d =
-                    Diagnostic::new(&shown, format!("cannot read the file: {e}")).with_hint(hint);
-                self.files.push(unreadable(d));
-            }
+        self.files.push(read_file(self.root, path));
+    }
+}
+
+/// One file's bytes, or why they cannot be read.
+fn read_file(root: &Path, path: &Path) -> SourceFile {
+    let shown = display_path(root, path);
+    let unreadable = |d: Diagnostic| SourceFile {
+        path: shown.clone(),
+        bytes: Vec::new(),
+        unreadable: Some(d),
+    };
+    let size = fs::metadata(path).map(|m| m.len());
+    if let Ok(size) = size
+        && size > MAX_FILE_BYTES
+    {
+        let d = Diagnostic::new(
+            &shown,
+            format!(
+                "the file is {:.1} MB; dossier reads files of up to {} MB",
+                size as f64 / 1e6,
+                MAX_FILE_BYTES / 1024 / 1024
+            ),
+        )
+        .with_hint(
+            "a news article is rarely over 1 MB: check that this is the right file, or split it",
+        );
+        return unreadable(d);
+    }
+    match fs::read(path) {
+        Ok(bytes) => SourceFile::new(shown, bytes),
+        Err(e) => {
+            let hint = match e.kind() {
+                std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+                std::io::ErrorKind::NotFound => {
+                    "is it a symbolic link to a file that does not exist? Fix or remove the link"
+                }
+                _ => "check that the file can be read",
+            };
+            let d = Diagnostic::new(&shown, format!("cannot read the file: {e}")).with_hint(hint);
+            unreadable(d)
         }
     }
 }

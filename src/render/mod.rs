@@ -162,7 +162,7 @@ impl Renderer {
                 Job::List(k) => pages.list(k),
                 Job::Quotes(k) => pages.quotes(k),
                 Job::Topic(t, k) => pages.topic(t, k),
-                Job::Participant(p) => pages.participant(p),
+                Job::Participant(p, k) => pages.participant(p, k),
                 Job::Source(s) => pages.source(s),
             };
             progress.advance();
@@ -295,7 +295,8 @@ enum Job {
     Quotes(usize),
     /// A topic and the number of one of its pages.
     Topic(usize, usize),
-    Participant(usize),
+    /// A participant and the number of one of their pages.
+    Participant(usize, usize),
     Source(usize),
 }
 
@@ -307,7 +308,10 @@ fn jobs(model: &Model, quote_pages: usize) -> Vec<Job> {
             .flat_map(|t| (1..=model.topic_pages(t)).map(move |k| Job::Topic(t, k))),
     );
     jobs.extend([Job::SearchIndex, Job::Compare]);
-    jobs.extend((0..model.participants.len()).map(Job::Participant));
+    jobs.extend(
+        (0..model.participants.len())
+            .flat_map(|p| (1..=model.participant_pages(p)).map(move |k| Job::Participant(p, k))),
+    );
     jobs.extend((1..=quote_pages).map(Job::Quotes));
     jobs.extend([
         Job::Index,

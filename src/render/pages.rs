@@ -119,6 +119,9 @@ struct SimilarityCell {
     derivative: bool,
 }
 
+/// Marks the place of the appendix in the rendered print page.
+const APPENDIX_MARK: &str = "<!-- dossier: the appendix of sources -->";
+
 /// Words shown on each side of a participant's mention on their page.
 const MENTION_CONTEXT_WORDS: usize = 14;
 
@@ -216,7 +219,24 @@ impl<'m> Pages<'_, 'm> {
         description: Option<String>,
         page: &T,
     ) -> Page {
-        let root = match path.as_str() {
+        let context = self.context(&path, section, references, description, page)?;
+        self.sink.put(&path, &mut |w| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+            self.render_to(template, &context, &path, &mut w)?;
+            w.flush().map_err(|e| write_error(&path, e))
+        })
+    }
+
+    /// A page's context: what every page has, then the page's own data.
+    fn context<T: Serialize>(
+        &self,
+        path: &str,
+        section: &'static str,
+        references: Vec<RefView>,
+        description: Option<String>,
+        page: &T,
+    ) -> Result<Context, Diagnostic> {
+        let root = match path {
             // Served in place of any missing page, at any depth: its links
             // start from the site's own path, or the server's root.
             "404.html" => self
@@ -225,7 +245,7 @@ impl<'m> Pages<'_, 'm> {
                 .base_path
                 .clone()
                 .unwrap_or_else(|| "/".into()),
-            _ => root_of(&path).to_string(),
+            _ => root_of(path).to_string(),
         };
         let common = Common {
             site: &self.model.site,
@@ -235,23 +255,28 @@ impl<'m> Pages<'_, 'm> {
             references,
             description: description.or_else(|| self.model.site.description.clone()),
         };
-        let context = Context::from_serialize(&common)
+        Context::from_serialize(&common)
             .and_then(|mut ctx| {
                 ctx.extend(Context::from_serialize(page)?);
                 Ok(ctx)
             })
-            .map_err(|e| template_error(&e, &self.renderer.origins, &self.renderer.sources))?;
-        self.sink.put(&path, &mut |w| {
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
-            self.renderer
-                .tera
-                .render_to(template, &context, &mut w)
-                .map_err(|e| match e.kind() {
-                    tera::ErrorKind::Io(io) => write_error(&path, std::io::Error::from(*io)),
-                    _ => template_error(&e, &self.renderer.origins, &self.renderer.sources),
-                })?;
-            w.flush().map_err(|e| write_error(&path, e))
-        })
+            .map_err(|e| template_error(&e, &self.renderer.origins, &self.renderer.sources))
+    }
+
+    fn render_to(
+        &self,
+        template: &str,
+        context: &Context,
+        path: &str,
+        w: &mut dyn Write,
+    ) -> Result<(), Diagnostic> {
+        self.renderer
+            .tera
+            .render_to(template, context, w)
+            .map_err(|e| match e.kind() {
+                tera::ErrorKind::Io(io) => write_error(path, std::io::Error::from(*io)),
+                _ => template_error(&e, &self.renderer.origins, &self.renderer.sources),
+            })
     }
 
     pub fn index(&self) -> Page {
@@ -550,52 +575,60 @@ impl<'m> Pages<'_, 'm> {
         )
     }
 
-    pub fn participant(&self, p: usize) -> Page {
+    /// Page `number` of participant `p`: `PARTICIPANT_ITEMS_PER_PAGE` of the
+    /// sources that name them, with each mention in context, and as many of
+    /// their statements; the first page also has what spans all of them
+    /// (notes, spellings, topics).
+    pub fn participant(&self, p: usize, number: usize) -> Page {
         let m = self.model;
-        let path = view::participant_href(&m.participants[p].id);
-        let mut citer = Citer::new(m, root_of(&path));
+        let id = &m.participants[p].id;
+        let path = view::participant_page_href(id, number);
+        let root = root_of(&path);
+        let mut citer = Citer::new(m, root);
+        let first = number == 1;
+        let per = view::PARTICIPANT_ITEMS_PER_PAGE;
+        let slice = |all: &'m [usize]| {
+            let from = ((number - 1) * per).min(all.len());
+            &all[from..(from + per).min(all.len())]
+        };
         let mut groups = Vec::new();
-        let mut topics: BTreeMap<usize, usize> = BTreeMap::new();
-        for (s, text) in m.analysis.sources.iter().enumerate() {
-            if m.analysis.mentions[p][s] == 0 {
-                continue;
-            }
-            let mut passages = Vec::new();
-            for (i, para) in text.paragraphs.iter().enumerate() {
-                if !para.participants().contains(&p) {
-                    continue;
-                }
-                if !para.heading {
-                    for &t in para.topics() {
-                        *topics.entry(t).or_default() += 1;
-                    }
-                }
-                passages.push({
+        for &s in slice(&m.mentioning[p]) {
+            let passages = m.analysis.sources[s]
+                .paragraphs
+                .iter()
+                .enumerate()
+                .filter(|(_, para)| para.participants().contains(&p))
+                .map(|(i, para)| {
                     // Mentions can be many: show each in its context only.
                     let hits = marks(&para.participant_hits, |o| o == p, "who");
                     let mut passage = m.passage(s, i, &[]);
                     passage.html =
                         view::to_html(&view::excerpt(&para.text, &hits, MENTION_CONTEXT_WORDS));
                     passage
-                });
-            }
+                })
+                .collect();
             groups.push(SourceGroup {
                 source: m.sources[s].reference(),
                 count: m.analysis.mentions[p][s],
                 passages,
             });
         }
-        let statements: Vec<StatementView> = m
-            .analysis
-            .statements
+        let statements: Vec<StatementView> = slice(&m.spoken[p])
             .iter()
-            .filter(|st| {
-                st.quotes
-                    .iter()
-                    .any(|&q| m.analysis.quotes[q].speaker == Some(p))
-            })
-            .map(|st| self.statement(st))
+            .map(|&k| self.statement(&m.analysis.statements[k]))
             .collect();
+        let mut topics: BTreeMap<usize, usize> = BTreeMap::new();
+        if first {
+            for &s in &m.mentioning[p] {
+                for para in &m.analysis.sources[s].paragraphs {
+                    if !para.heading && para.participants().contains(&p) {
+                        for &t in para.topics() {
+                            *topics.entry(t).or_default() += 1;
+                        }
+                    }
+                }
+            }
+        }
         let topics: Vec<_> = topics
             .into_iter()
             .map(|(t, count)| Counted {
@@ -603,6 +636,10 @@ impl<'m> Pages<'_, 'm> {
                 count,
             })
             .collect();
+        let count = m.participant_pages(p);
+        let pages = page_links(count, number, |k| {
+            format!("{root}{}", view::participant_page_href(id, k))
+        });
         #[derive(Serialize)]
         struct ParticipantPage<'a> {
             participant: &'a view::ParticipantCard,
@@ -611,17 +648,29 @@ impl<'m> Pages<'_, 'm> {
             statements: Vec<StatementView<'a>>,
             topics: Vec<Counted<view::Brief<'a>>>,
             spellings: Vec<SpellingView<'a>>,
+            /// This page's number, and the pager (empty for a single page).
+            number: usize,
+            page_count: usize,
+            pages: Vec<PageLink>,
+            pager_label: String,
         }
-        let notes = citer.note(m.project.participants[p].notes.as_ref());
-        let spellings = self
-            .spellings()
-            .into_iter()
-            .filter(|sp| {
-                sp.participant
-                    .as_ref()
-                    .is_some_and(|l| l.href == m.participants[p].href)
-            })
-            .collect();
+        let notes = if first {
+            citer.note(m.project.participants[p].notes.as_ref())
+        } else {
+            None
+        };
+        let spellings = if first {
+            self.spellings()
+                .into_iter()
+                .filter(|sp| {
+                    sp.participant
+                        .as_ref()
+                        .is_some_and(|l| l.href == m.participants[p].href)
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         let page = ParticipantPage {
             participant: &m.participants[p],
             notes,
@@ -629,6 +678,10 @@ impl<'m> Pages<'_, 'm> {
             statements,
             topics,
             spellings,
+            number,
+            page_count: count,
+            pages,
+            pager_label: format!("Pages of {}", m.participants[p].name),
         };
         let card = &m.participants[p];
         let description = Some(match &card.role {
@@ -846,7 +899,8 @@ impl<'m> Pages<'_, 'm> {
             topics: Vec<PrintTopic<'a>>,
             timeline: Vec<EventView>,
             participants: &'a [view::ParticipantCard],
-            sources: Vec<PrintSource<'a>>,
+            /// Where the sources go: `partials/print_source.html`, once each.
+            appendix: &'static str,
         }
         let summary = citer.prose_opt(m.project.summary.as_ref());
         // The topics point into the appendix rather than repeat its text.
@@ -883,34 +937,53 @@ impl<'m> Pages<'_, 'm> {
             })
             .collect();
         let timeline = self.events(&mut citer, true);
-        let sources = (0..m.sources.len())
-            .map(|s| PrintSource {
-                card: &m.sources[s],
-                paragraphs: m.analysis.sources[s]
-                    .paragraphs
-                    .iter()
-                    .map(|p| PrintPara {
-                        n: p.n,
-                        heading: p.heading,
-                        text: &p.text,
-                    })
-                    .collect(),
-            })
-            .collect();
         let page = PrintPage {
             summary,
             topics,
             timeline,
             participants: &m.participants,
-            sources,
+            appendix: APPENDIX_MARK,
         };
-        self.emit(
-            "print.html",
-            "print/index.html".into(),
-            "print",
-            citer.finish(),
-            &page,
-        )
+        let path = "print/index.html";
+        let context = self.context(path, "print", citer.finish(), None, &page)?;
+        // The appendix is the whole corpus: each source is rendered on its
+        // own, where the page has the mark, so the corpus is never one context.
+        let mut html = Vec::new();
+        self.render_to("print.html", &context, path, &mut html)?;
+        let html = String::from_utf8(html).expect("templates render UTF-8");
+        self.sink.put(path, &mut |w| {
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+            let (head, tail) = html.split_once(APPENDIX_MARK).unwrap_or((&html, ""));
+            w.write_all(head.as_bytes())
+                .map_err(|e| write_error(path, e))?;
+            if head.len() < html.len() {
+                for s in 0..m.sources.len() {
+                    let src = PrintSource {
+                        card: &m.sources[s],
+                        paragraphs: m.analysis.sources[s]
+                            .paragraphs
+                            .iter()
+                            .map(|p| PrintPara {
+                                n: p.n,
+                                heading: p.heading,
+                                text: &p.text,
+                            })
+                            .collect(),
+                    };
+                    #[derive(Serialize)]
+                    struct One<'a> {
+                        src: PrintSource<'a>,
+                    }
+                    let one = Context::from_serialize(&One { src }).map_err(|e| {
+                        template_error(&e, &self.renderer.origins, &self.renderer.sources)
+                    })?;
+                    self.render_to("partials/print_source.html", &one, path, &mut w)?;
+                }
+            }
+            w.write_all(tail.as_bytes())
+                .map_err(|e| write_error(path, e))?;
+            w.flush().map_err(|e| write_error(path, e))
+        })
     }
 
     /// The Atom feed of the sources and the sitemap: both need absolute

@@ -251,6 +251,24 @@ pub struct Model<'a> {
     /// For each topic, the sources with a passage on it, ascending: the
     /// topic's pages list them in this order, `TOPIC_SOURCES_PER_PAGE` a page.
     pub covering: Vec<Vec<usize>>,
+    /// For each participant, the sources that name them, ascending…
+    pub mentioning: Vec<Vec<usize>>,
+    /// …and the statements they are quoted in (indexes into
+    /// `analysis.statements`), in order: their pages hold
+    /// `PARTICIPANT_ITEMS_PER_PAGE` of each.
+    pub spoken: Vec<Vec<usize>>,
+}
+
+/// Sources, and statements, on one page of a participant.
+pub const PARTICIPANT_ITEMS_PER_PAGE: usize = 100;
+
+/// Page `number` of a participant (the first is their own address).
+pub fn participant_page_href(id: &str, number: usize) -> String {
+    if number <= 1 {
+        participant_href(id)
+    } else {
+        format!("participants/{id}/{number}/index.html")
+    }
 }
 
 /// Sources on one page of a topic; a large dossier's topics continue on more
@@ -275,6 +293,15 @@ impl Model<'_> {
         self.covering[t]
             .len()
             .div_ceil(TOPIC_SOURCES_PER_PAGE)
+            .max(1)
+    }
+
+    /// How many pages participant `p` takes (at least one).
+    pub fn participant_pages(&self, p: usize) -> usize {
+        self.mentioning[p]
+            .len()
+            .max(self.spoken[p].len())
+            .div_ceil(PARTICIPANT_ITEMS_PER_PAGE)
             .max(1)
     }
 
@@ -395,6 +422,24 @@ impl<'a> Model<'a> {
             .iter()
             .map(|row| (0..row.len()).filter(|&s| row[s] > 0).collect())
             .collect();
+        let mentioning = analysis
+            .mentions
+            .iter()
+            .map(|row| (0..row.len()).filter(|&s| row[s] > 0).collect())
+            .collect();
+        let mut spoken: Vec<Vec<usize>> = vec![Vec::new(); project.participants.len()];
+        for (k, st) in analysis.statements.iter().enumerate() {
+            let mut speakers: Vec<usize> = st
+                .quotes
+                .iter()
+                .filter_map(|&q| analysis.quotes[q].speaker)
+                .collect();
+            speakers.sort_unstable();
+            speakers.dedup();
+            for p in speakers {
+                spoken[p].push(k);
+            }
+        }
         Model {
             project,
             analysis,
@@ -405,6 +450,8 @@ impl<'a> Model<'a> {
             similar,
             shared_statements,
             covering,
+            mentioning,
+            spoken,
         }
     }
 
