@@ -104,7 +104,7 @@ fn load_and_analyze(
     let mut stages = Stages::default();
     let clock = Instant::now();
     progress.stage("reading");
-    let project = load::load(root)?;
+    let mut project = load::load(root)?;
     let base_url = match base_url {
         Some(url) => {
             load::check_base_url(url).map_err(|why| {
@@ -120,7 +120,13 @@ fn load_and_analyze(
     stages.load = clock.elapsed();
     let clock = Instant::now();
     progress.stage("analysing");
-    let analysis = analyze::analyze(&project);
+    let read = analyze::read_sources(&project);
+    // The text lives on as the analysis's paragraphs: a large dossier need
+    // not hold it twice while sources are compared and pages rendered.
+    for article in &mut project.articles {
+        article.body = String::new();
+    }
+    let analysis = analyze::compare_sources(&project, read);
     // Claims the analyst cites must be in the sources before anything is written.
     analyze::citations::verify_all(&project, &analysis).into_result(())?;
     stages.analyze = clock.elapsed();

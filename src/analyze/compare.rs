@@ -61,13 +61,20 @@ fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
     h.finish()
 }
 
+/// The high half of a hash, its best-mixed bits: fingerprints are kept as
+/// 32-bit values, half the memory, at the cost of a chance collision now and
+/// then (about one in ten thousand between two 700-word sources).
+fn short(hash: u64) -> u32 {
+    (hash >> 32) as u32
+}
+
 /// What a source is compared by, computed once per source (in parallel):
 /// each paragraph's content words and the source's word triples (3-word
 /// shingles), as sorted, deduplicated hashes.
 #[derive(Debug, Default)]
 pub struct Prints {
-    pub content: Vec<Vec<u64>>,
-    pub shingles: Vec<u64>,
+    pub content: Vec<Vec<u32>>,
+    pub shingles: Vec<u32>,
 }
 
 impl Prints {
@@ -85,10 +92,10 @@ impl Prints {
         let mut running: Vec<u64> = Vec::new();
         for (p, text) in paragraphs.iter().zip(folded) {
             let ws: Vec<&str> = word_slices(text).collect();
-            let mut set: Vec<u64> = ws
+            let mut set: Vec<u32> = ws
                 .iter()
                 .filter(|w| is_content(w))
-                .map(|w| hash_of(*w))
+                .map(|w| short(hash_of(*w)))
                 .collect();
             set.sort_unstable();
             set.dedup();
@@ -97,7 +104,7 @@ impl Prints {
                 running.extend(ws.iter().map(|w| hash_of(*w)));
             }
         }
-        let mut shingles: Vec<u64> = running.windows(3).map(hash_of).collect();
+        let mut shingles: Vec<u32> = running.windows(3).map(|w| short(hash_of(w))).collect();
         shingles.sort_unstable();
         shingles.dedup();
         Prints { content, shingles }
@@ -127,14 +134,14 @@ const MAX_POSTINGS: usize = 64;
 /// grows with the number of paragraphs, not its square.
 pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option<f64>>> {
     let mut owner: Vec<(u32, u32)> = Vec::new(); // global paragraph → (source, index)
-    let mut sets: Vec<&[u64]> = Vec::new();
+    let mut sets: Vec<&[u32]> = Vec::new();
     for (s, print) in prints.iter().enumerate() {
         for (i, set) in print.content.iter().enumerate() {
             sets.push(set);
             owner.push((s as u32, i as u32));
         }
     }
-    let mut postings: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+    let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
     for (g, set) in sets.iter().enumerate() {
         for &w in *set {
             postings.entry(w).or_default().push(g as u32);
@@ -214,7 +221,7 @@ pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option
 }
 
 /// How many values two sorted lists share.
-fn shared_count(a: &[u64], b: &[u64]) -> usize {
+fn shared_count(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
@@ -257,8 +264,8 @@ pub const RARE_SHINGLE_DF: usize = 10;
 
 /// Whether a shingle is in the indexed sample: the top bits of the hash,
 /// which are well mixed, pick one in four.
-fn sampled(shingle: u64) -> bool {
-    shingle >> 62 == 0
+fn sampled(shingle: u32) -> bool {
+    shingle >> 30 == 0
 }
 
 /// The similar pairs of sources, most similar first. A small dossier
@@ -266,7 +273,7 @@ fn sampled(shingle: u64) -> bool {
 /// index of rare shingles, so the work grows with the corpus, not its
 /// square, and computes their similarity exactly.
 pub fn similarities(prints: &[Prints]) -> Vec<Pair> {
-    let sets: Vec<&[u64]> = prints.iter().map(|p| p.shingles.as_slice()).collect();
+    let sets: Vec<&[u32]> = prints.iter().map(|p| p.shingles.as_slice()).collect();
     let exact = |a: usize, b: usize| {
         let shared = shared_count(sets[a], sets[b]);
         let union = sets[a].len() + sets[b].len() - shared;
@@ -284,7 +291,7 @@ pub fn similarities(prints: &[Prints]) -> Vec<Pair> {
             .filter(|p| p.shared > 0)
             .collect()
     } else {
-        let mut postings: Vec<(u64, u32)> = sets
+        let mut postings: Vec<(u32, u32)> = sets
             .iter()
             .enumerate()
             .flat_map(|(s, set)| {

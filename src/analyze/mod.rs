@@ -133,6 +133,14 @@ pub struct Quote {
 }
 
 pub fn analyze(project: &Project) -> Analysis {
+    compare_sources(project, read_sources(project))
+}
+
+/// Each source analysed on its own: paragraphs, matches, quotes, figures and
+/// fingerprints. After this, the articles' bodies are not needed again.
+pub struct SourcesRead(Vec<SourceAnalysis>);
+
+pub fn read_sources(project: &Project) -> SourcesRead {
     let topic_phrases: Vec<Vec<String>> =
         project.topics.iter().map(|t| t.keywords.clone()).collect();
     let participant_phrases: Vec<Vec<String>> = project
@@ -154,6 +162,12 @@ pub fn analyze(project: &Project) -> Analysis {
         .enumerate()
         .map(|(s, article)| analyze_source(s, article, &matcher))
         .collect();
+    SourcesRead(per_source)
+}
+
+/// The work across sources, on what [`read_sources`] made.
+pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
+    let per_source = read.0;
 
     let mut coverage = vec![vec![0; project.articles.len()]; project.topics.len()];
     let mut mentions = vec![vec![0; project.articles.len()]; project.participants.len()];
