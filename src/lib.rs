@@ -88,15 +88,15 @@ pub fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Diagnost
 }
 
 /// A project read and analysed, with its templates, ready to render.
-struct Analysed {
-    project: load::Project,
-    analysis: analyze::Analysis,
-    renderer: render::Renderer,
-    base_url: Option<String>,
-    stages: Stages,
+pub struct Analysed {
+    pub project: load::Project,
+    pub analysis: analyze::Analysis,
+    pub renderer: render::Renderer,
+    pub base_url: Option<String>,
+    pub stages: Stages,
 }
 
-fn load_and_analyze(
+pub fn load_and_analyze(
     root: &Path,
     base_url: Option<&str>,
     progress: &dyn Progress,

@@ -8,7 +8,7 @@
 //! build shows its errors in an overlay while the last good site stays up.
 //! The reload script is added to pages only here, never to `build` output.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,9 @@ use notify::{RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::{Silent, prepare_with};
+use crate::load::Topic;
+use crate::render::OutputFile;
+use crate::{Analysed, Silent};
 
 /// What the server holds: the last good site and the last build's errors.
 #[derive(Default)]
@@ -91,7 +93,7 @@ pub fn start(options: Options) -> Result<Running, Diagnostics> {
     let server = Arc::new(server);
     let site = Arc::new(RwLock::new(Site::default()));
     let hub = Arc::new(Hub::default());
-    rebuild(&options.root, &site, &hub);
+    let mut kept = rebuild(&options.root, &site, &hub);
 
     let (stop_tx, stop_rx) = mpsc::channel();
     let (change_tx, change_rx) = mpsc::channel::<notify::Result<notify::Event>>();
@@ -111,8 +113,15 @@ pub fn start(options: Options) -> Result<Running, Diagnostics> {
                 Ok(Ok(event)) if changes_input(&root, &event) => {
                     // An editor's save is often several events: wait for
                     // the burst to end, then rebuild once.
-                    while change_rx.recv_timeout(DEBOUNCE).is_ok() {}
-                    rebuild(&root, &watch_site, &watch_hub);
+                    let mut changed = inputs(&root, &event);
+                    while let Ok(more) = change_rx.recv_timeout(DEBOUNCE) {
+                        if let Ok(more) = more
+                            && changes_input(&root, &more)
+                        {
+                            changed.extend(inputs(&root, &more));
+                        }
+                    }
+                    kept = update(&root, kept.take(), &changed, &watch_site, &watch_hub);
                 }
                 Ok(_) | Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -144,58 +153,197 @@ fn changes_input(root: &Path, event: &notify::Event) -> bool {
         && event.paths.iter().any(|p| is_input(root, p))
 }
 
+/// The inputs an event touches, relative to the dossier root.
+fn inputs(root: &Path, event: &notify::Event) -> BTreeSet<PathBuf> {
+    event
+        .paths
+        .iter()
+        .filter_map(|p| input_path(root, p))
+        .collect()
+}
+
 /// Only the dossier's own inputs trigger a rebuild, not its output or
 /// editors' swap files.
 fn is_input(root: &Path, path: &Path) -> bool {
+    input_path(root, path).is_some()
+}
+
+/// `path` relative to `root`, if it is one of the dossier's inputs.
+fn input_path(root: &Path, path: &Path) -> Option<PathBuf> {
     let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let Ok(rel) = path.strip_prefix(&root) else {
-        return false;
-    };
+    let rel = path.strip_prefix(&root).ok()?;
     let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let temporary = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp");
     let first = rel
         .components()
         .next()
         .map(|c| c.as_os_str().to_string_lossy().into_owned());
-    !temporary
+    let input = !temporary
         && matches!(
             first.as_deref(),
             Some("dossier.yaml" | "content" | "templates" | "themes")
-        )
+        );
+    input.then(|| rel.to_path_buf())
 }
 
-fn rebuild(root: &Path, site: &RwLock<Site>, hub: &Hub) {
+/// After a change: when it is only an edit to one topic's summary, the files
+/// that show it are rendered again from the kept analysis; anything else
+/// rebuilds the whole site. Returns what to keep for the next change.
+fn update(
+    root: &Path,
+    kept: Option<Analysed>,
+    changed: &BTreeSet<PathBuf>,
+    site: &RwLock<Site>,
+    hub: &Hub,
+) -> Option<Analysed> {
     let started = Instant::now();
-    let result = prepare_with(root, None, &Silent);
-    let Ok(mut site) = site.write() else { return };
+    let Some(mut kept) = kept else {
+        return rebuild(root, site, hub);
+    };
+    // Editors save through a temporary file renamed over the real one: a
+    // path that is gone and was never an input does not count.
+    let project = &kept.project;
+    let known = |p: &PathBuf| {
+        project.topics.iter().any(|t| &t.path == p)
+            || project
+                .articles
+                .iter()
+                .any(|a| &a.path == p || &a.meta_path == p)
+    };
+    let real: Vec<&PathBuf> = changed
+        .iter()
+        .filter(|p| root.join(p).exists() || known(p))
+        .collect();
+    let &[path] = real.as_slice() else {
+        return rebuild(root, site, hub);
+    };
+    let Some(t) = kept.project.topics.iter().position(|t| &t.path == path) else {
+        return rebuild(root, site, hub);
+    };
+    if !root.join(path).is_file() {
+        return rebuild(root, site, hub);
+    }
+    let topic = match crate::load::reload_topic(root, path) {
+        Ok(topic) => topic,
+        Err(problems) => {
+            report(site, hub, &problems);
+            return Some(kept);
+        }
+    };
+    if !only_the_summary_differs(&kept.project.topics[t], &topic) {
+        return rebuild(root, site, hub);
+    }
+    kept.project.topics[t] = topic;
+    let mut pages = 0;
+    let rendered = crate::analyze::citations::verify_all(&kept.project, &kept.analysis)
+        .into_result(())
+        .and_then(|()| {
+            // The topic's own pages first: they are the ones open in the
+            // browser while its summary is being written.
+            kept.renderer.render_topic_summary(
+                &kept.project,
+                &kept.analysis,
+                kept.base_url.clone(),
+                t,
+                &mut |files| {
+                    pages = files.len();
+                    publish(site, hub, files, false);
+                    eprintln!(
+                        "{}: {pages} pages re-rendered and served in {} ms",
+                        path.display(),
+                        started.elapsed().as_millis()
+                    );
+                },
+            )
+        });
+    match rendered {
+        Ok(files) => {
+            // Whole-corpus files: no page reload for them.
+            publish_quietly(site, files);
+            eprintln!(
+                "{}: print page, export and search index in {} ms",
+                path.display(),
+                started.elapsed().as_millis()
+            );
+        }
+        Err(problems) => report(site, hub, &problems),
+    }
+    Some(kept)
+}
+
+/// Whether `new` differs from `old` in its summary alone: its title, order
+/// and keywords show on (or decide) pages all over the site.
+fn only_the_summary_differs(old: &Topic, new: &Topic) -> bool {
+    old.slug == new.slug
+        && old.title == new.title
+        && old.order == new.order
+        && old.keywords == new.keywords
+}
+
+/// Builds the whole site in memory; keeps what the next change may reuse.
+fn rebuild(root: &Path, site: &RwLock<Site>, hub: &Hub) -> Option<Analysed> {
+    let started = Instant::now();
+    let result = crate::load_and_analyze(root, None, &Silent).and_then(|kept| {
+        let files = kept.renderer.render(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &Silent,
+        )?;
+        Ok((kept, files))
+    });
     match result {
-        Ok(prepared) => {
-            site.files = prepared
-                .files
-                .into_iter()
-                .map(|f| (f.path, Arc::new(f.bytes)))
-                .collect();
-            site.errors = None;
-            drop(site);
+        Ok((kept, files)) => {
+            publish(site, hub, files, true);
             eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
-            hub.broadcast("event: reload\ndata: ok\n\n");
+            Some(kept)
         }
         Err(problems) => {
-            let text: String = problems
-                .0
-                .iter()
-                .map(|d| format!("{}\n", d.render(false)))
-                .collect();
-            eprintln!(
-                "{text}{} problem(s): still serving the last good build",
-                problems.len()
-            );
-            site.errors = Some(text.clone());
-            drop(site);
-            hub.broadcast(&sse("error", &text));
+            report(site, hub, &problems);
+            None
         }
     }
+}
+
+/// Serves `files` from now on (in place of the whole site when `whole`) and
+/// reloads open pages.
+fn publish(site: &RwLock<Site>, hub: &Hub, files: Vec<OutputFile>, whole: bool) {
+    if let Ok(mut site) = site.write() {
+        // One write: a request never sees the site half replaced.
+        if whole {
+            site.files.clear();
+        }
+        site.errors = None;
+        site.files
+            .extend(files.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+    }
+    hub.broadcast("event: reload\ndata: ok\n\n");
+}
+
+/// Serves `files` from now on, without reloading open pages.
+fn publish_quietly(site: &RwLock<Site>, files: Vec<OutputFile>) {
+    if let Ok(mut site) = site.write() {
+        site.files
+            .extend(files.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+    }
+}
+
+/// Shows a failed build's problems over open pages; the last good site stays.
+fn report(site: &RwLock<Site>, hub: &Hub, problems: &Diagnostics) {
+    let text: String = problems
+        .0
+        .iter()
+        .map(|d| format!("{}\n", d.render(false)))
+        .collect();
+    eprintln!(
+        "{text}{} problem(s): still serving the last good build",
+        problems.len()
+    );
+    let Ok(mut site) = site.write() else { return };
+    site.errors = Some(text.clone());
+    drop(site);
+    hub.broadcast(&sse("error", &text));
 }
 
 /// A Server-Sent Event: every line of `data` gets its own `data:` field.
@@ -363,6 +511,35 @@ mod tests {
         assert!(!is_input(root, &root.join("public/index.html")));
         assert!(!is_input(root, &root.join("content/.t.yaml.swp")));
         assert!(!is_input(root, Path::new("/elsewhere/content/x.yaml")));
+    }
+
+    #[test]
+    fn only_a_summary_edit_is_re_rendered_in_place() {
+        let topic = |title: &str, order: i64, keywords: &[&str], summary: &str| Topic {
+            slug: "t".into(),
+            path: "content/topics/t.yaml".into(),
+            title: title.into(),
+            order,
+            summary: Some(crate::load::Prose::plain(summary)),
+            keywords: keywords.iter().map(|k| k.to_string()).collect(),
+        };
+        let old = topic("T", 1, &["a"], "one");
+        assert!(only_the_summary_differs(
+            &old,
+            &topic("T", 1, &["a"], "two")
+        ));
+        assert!(!only_the_summary_differs(
+            &old,
+            &topic("U", 1, &["a"], "one")
+        ));
+        assert!(!only_the_summary_differs(
+            &old,
+            &topic("T", 2, &["a"], "one")
+        ));
+        assert!(!only_the_summary_differs(
+            &old,
+            &topic("T", 1, &["a", "b"], "one")
+        ));
     }
 
     #[test]

@@ -182,3 +182,86 @@ fn in_a_browser_a_broken_file_shows_an_overlay_and_fixing_it_reloads() {
         "the page to reload without the overlay",
     );
 }
+
+#[test]
+fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
+    let f = Fixture::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["serve", "--port", "0", "--root", f.root().to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line[line.find("http://").unwrap()..]
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_string();
+    let stderr = child.stderr.take().unwrap();
+    let _server = Server(child);
+    let (log_tx, log) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = log_tx.send(line);
+        }
+    });
+    let next_log = |what: &str| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match log.recv_timeout(left) {
+                Ok(l) if l.contains(what) => return l,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("the server never said `{what}`");
+    };
+    next_log("rebuilt in");
+    let rx = events(&url);
+    let _ = rx.recv_timeout(Duration::from_secs(10)); // ": connected"
+
+    f.write(
+        "content/topics/security.yaml",
+        &common::TOPIC.replace("What they say.", "What they now say."),
+    );
+    next_event(&rx, "reload");
+    let said = next_log("content/topics/security.yaml: ");
+    assert!(said.contains("pages re-rendered and served"), "{said}");
+    let (_, page) = get(&format!("{url}topics/security/"));
+    assert!(page.contains("What they now say."), "{page}");
+    let (_, front) = get(&url);
+    assert!(front.contains("What they now say."), "{front}");
+    // The whole-corpus files follow.
+    next_log("print page, export and search index");
+    for path in ["print/", "dossier.json", "search-index.js"] {
+        let (_, body) = get(&format!("{url}{path}"));
+        assert!(body.contains("What they now say."), "{path}");
+    }
+
+    // A citation of a source that does not exist is still an error.
+    f.write(
+        "content/topics/security.yaml",
+        &common::TOPIC.replace("What they say.", "What they say [@nope:p1]."),
+    );
+    let error = next_event(&rx, "error");
+    assert!(error.contains("content/topics/security.yaml"), "{error}");
+    let (_, page) = get(&format!("{url}topics/security/"));
+    assert!(
+        page.contains("What they now say."),
+        "the last good pages stay"
+    );
+
+    // A new title shows on pages all over the site: the whole site is rebuilt.
+    f.write(
+        "content/topics/security.yaml",
+        &common::TOPIC.replace("Security guarantees", "Guarantees"),
+    );
+    next_event(&rx, "reload");
+    next_log("rebuilt in");
+    let (_, page) = get(&format!("{url}sources/a1/"));
+    assert!(page.contains("Guarantees"), "{page}");
+}

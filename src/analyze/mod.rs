@@ -45,11 +45,18 @@ pub struct Analysis {
 #[derive(Debug)]
 pub struct SourceText {
     pub paragraphs: Vec<Paragraph>,
+    /// Words of all paragraphs (separated by white space), counted once here
+    /// rather than by every rebuild of the pages.
+    pub words: usize,
 }
 
 impl SourceText {
     pub fn new(paragraphs: Vec<Paragraph>) -> SourceText {
-        SourceText { paragraphs }
+        let words = paragraphs
+            .iter()
+            .map(|p| p.text.split_whitespace().count())
+            .sum();
+        SourceText { paragraphs, words }
     }
 }
 
@@ -256,7 +263,7 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnaly
     }
     let prints = compare::Prints::of_folded(&paragraphs, &folded_texts);
     SourceAnalysis {
-        text: SourceText { paragraphs },
+        text: SourceText::new(paragraphs),
         prints,
         quotes,
         figures,

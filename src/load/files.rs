@@ -167,7 +167,7 @@ impl Reader<'_> {
 }
 
 /// One file's bytes, or why they cannot be read.
-fn read_file(root: &Path, path: &Path) -> SourceFile {
+pub(crate) fn read_file(root: &Path, path: &Path) -> SourceFile {
     let shown = display_path(root, path);
     let unreadable = |d: Diagnostic| SourceFile {
         path: shown.clone(),

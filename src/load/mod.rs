@@ -195,6 +195,17 @@ pub fn field_lists() -> Vec<(&'static str, Vec<String>)> {
     ]
 }
 
+/// Reads one topic file again (`rel` under `root`), checked as `load` checks it.
+pub fn reload_topic(root: &Path, rel: &Path) -> Result<Topic, Diagnostics> {
+    let file = files::read_file(root, &root.join(rel));
+    let mut problems = Diagnostics::default();
+    let mut topics = load_topics(&[&file], &mut problems);
+    match topics.pop() {
+        Some(topic) if problems.is_empty() => Ok(topic),
+        _ => Err(problems.sorted()),
+    }
+}
+
 /// Reads a dossier folder, reporting every problem found rather than the first.
 pub fn load(root: &Path) -> Result<Project, Diagnostics> {
     let (files, mut problems) = files::read_inputs(root);

@@ -116,6 +116,34 @@ impl Renderer {
         Ok(files)
     }
 
+    /// The files that show topic `t`'s summary, for `serve` after an edit
+    /// that changed only that summary: first its pages, the front page and
+    /// the topic list, handed to `first` as soon as they are made; then the
+    /// files that hold the whole corpus (the print page, the export and the
+    /// search index), returned.
+    pub fn render_topic_summary(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        base_url: Option<String>,
+        t: usize,
+        first: &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let model = Model::new(project, analysis, base_url);
+        let mut pages: Vec<Job> = (1..=model.topic_pages(t))
+            .map(|k| Job::Topic(t, k))
+            .collect();
+        pages.extend([Job::Index, Job::List(0)]);
+        let memory = Memory::default();
+        self.run(project, analysis, &model, pages, &memory, &crate::Silent)?;
+        first(std::mem::take(
+            &mut *memory.files.lock().expect("no thread panicked"),
+        ));
+        let corpus = vec![Job::Print, Job::Export, Job::SearchIndex];
+        self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
+        Ok(memory.files.into_inner().expect("no thread panicked"))
+    }
+
     /// Renders every file of the site into `sink`, from several threads, each
     /// file written as it is rendered, so a large site is never all in memory.
     /// Returns the paths made, sorted.
@@ -137,46 +165,7 @@ impl Renderer {
         };
         let jobs = jobs(&model, pages.quote_pages());
         progress.total(jobs.len() as u64);
-        let problems = Mutex::new(Diagnostics::default());
-        // Pages are independent, so they are rendered in parallel; the large
-        // one-off files come first so that no thread is left with them at the end.
-        // One job per task: the long ones must not end up queued behind each other.
-        jobs.into_par_iter().with_max_len(1).for_each(|job| {
-            let done = match job {
-                Job::Export => recorder.put("dossier.json", &mut |w| {
-                    json::export(project, analysis, w).map_err(|e| write_error("dossier.json", e))
-                }),
-                Job::SearchIndex => recorder.put("search-index.js", &mut |w| {
-                    search::index_script(&model, w).map_err(|e| write_error("search-index.js", e))
-                }),
-                Job::Robots => recorder.put("robots.txt", &mut |w| {
-                    w.write_all(robots(&model).as_bytes())
-                        .map_err(|e| write_error("robots.txt", e))
-                }),
-                Job::Print => pages.print(),
-                Job::Compare => pages.compare(),
-                Job::Index => pages.index(),
-                Job::Search => pages.search(),
-                Job::NotFound => pages.not_found(),
-                Job::Timeline => pages.timeline(),
-                Job::List(k) => pages.list(k),
-                Job::Quotes(k) => pages.quotes(k),
-                Job::Topic(t, k) => pages.topic(t, k),
-                Job::Participant(p, k) => pages.participant(p, k),
-                Job::Source(s) => pages.source(s),
-            };
-            progress.advance();
-            if let Err(d) = done {
-                problems
-                    .lock()
-                    .expect("no thread panics while holding it")
-                    .push(d);
-            }
-        });
-        let problems = problems.into_inner().expect("no thread panicked");
-        if !problems.is_empty() {
-            return Err(problems.sorted());
-        }
+        self.run(project, analysis, &model, jobs, &recorder, progress)?;
         // The sitemap lists every page, so it comes last.
         let pages_made = made.lock().expect("no thread panicked").clone();
         pages.feeds(&pages_made)?;
@@ -217,6 +206,67 @@ impl Renderer {
         problems.into_result(())?;
         made.sort();
         Ok(made)
+    }
+}
+
+impl Renderer {
+    /// Renders `jobs` into `sink`, in parallel.
+    fn run(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        model: &Model,
+        jobs: Vec<Job>,
+        sink: &dyn Sink,
+        progress: &dyn crate::Progress,
+    ) -> Result<(), Diagnostics> {
+        let pages = pages::Pages {
+            renderer: self,
+            model,
+            sink,
+        };
+        let problems = Mutex::new(Diagnostics::default());
+        // Pages are independent, so they are rendered in parallel; the large
+        // one-off files come first so that no thread is left with them at the end.
+        // One job per task: the long ones must not end up queued behind each other.
+        jobs.into_par_iter().with_max_len(1).for_each(|job| {
+            let done = match job {
+                Job::Export => sink.put("dossier.json", &mut |w| {
+                    json::export(project, analysis, w).map_err(|e| write_error("dossier.json", e))
+                }),
+                Job::SearchIndex => sink.put("search-index.js", &mut |w| {
+                    search::index_script(model, w).map_err(|e| write_error("search-index.js", e))
+                }),
+                Job::Robots => sink.put("robots.txt", &mut |w| {
+                    w.write_all(robots(model).as_bytes())
+                        .map_err(|e| write_error("robots.txt", e))
+                }),
+                Job::Print => pages.print(),
+                Job::Compare => pages.compare(),
+                Job::Index => pages.index(),
+                Job::Search => pages.search(),
+                Job::NotFound => pages.not_found(),
+                Job::Timeline => pages.timeline(),
+                Job::List(k) => pages.list(k),
+                Job::Quotes(k) => pages.quotes(k),
+                Job::Topic(t, k) => pages.topic(t, k),
+                Job::Participant(p, k) => pages.participant(p, k),
+                Job::Source(s) => pages.source(s),
+            };
+            progress.advance();
+            if let Err(d) = done {
+                problems
+                    .lock()
+                    .expect("no thread panics while holding it")
+                    .push(d);
+            }
+        });
+        let problems = problems.into_inner().expect("no thread panicked");
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.sorted())
+        }
     }
 }
 

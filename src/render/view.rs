@@ -786,10 +786,7 @@ fn source_card(a: &Article, s: usize, analysis: &Analysis) -> SourceCard {
         language: a.meta.language.clone(),
         href: source_href(&a.id),
         paragraphs: paras.iter().filter(|p| !p.heading).count(),
-        words: paras
-            .iter()
-            .map(|p| p.text.split_whitespace().count())
-            .sum(),
+        words: analysis.sources[s].words,
         quotes: {
             let q = &analysis.quotes;
             q.partition_point(|x| x.source <= s) - q.partition_point(|x| x.source < s)
