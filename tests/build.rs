@@ -346,6 +346,11 @@ fn a_topic_of_many_sources_continues_on_numbered_pages_with_a_pager() {
         }
         // The summary and the sources that do not cover the topic are on the first page only.
         assert_eq!(page.contains("Not covered by"), k == 1, "{rel}");
+        if k == 1 {
+            // Too many to name: counted.
+            let missing = format!("Not covered by {} of the 700 sources.", 700 - covering);
+            assert!(page.contains(&missing), "{rel}");
+        }
     }
     assert_eq!(
         groups, covering,

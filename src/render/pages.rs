@@ -418,12 +418,18 @@ impl<'m> Pages<'_, 'm> {
         let mut people: BTreeMap<usize, usize> = BTreeMap::new();
         let mut silent = Vec::new();
         let mut events = Vec::new();
+        let silent_count = m.sources.len() - covering.len();
         if first {
-            for (s, text) in m.analysis.sources.iter().enumerate() {
-                if covering.binary_search(&s).is_err() {
-                    silent.push(m.sources[s].reference());
-                    continue;
-                }
+            // Up to a page's worth, the sources that miss the topic are
+            // named; beyond, counted.
+            if silent_count <= view::TOPIC_SOURCES_PER_PAGE {
+                silent = (0..m.sources.len())
+                    .filter(|s| covering.binary_search(s).is_err())
+                    .map(|s| m.sources[s].reference())
+                    .collect();
+            }
+            for &s in covering {
+                let text = &m.analysis.sources[s];
                 for p in text.paragraphs.iter().filter(|p| on_topic(p)) {
                     for &who in p.participants() {
                         *people.entry(who).or_default() += 1;
@@ -456,6 +462,9 @@ impl<'m> Pages<'_, 'm> {
             summary: Option<CitedView>,
             groups: Vec<SourceGroup<'a>>,
             silent: Vec<view::SourceRef<'a>>,
+            /// How many sources miss the topic (named in `silent` when few).
+            silent_count: usize,
+            sources_total: usize,
             quotes: Vec<QuoteView<'a>>,
             participants: Vec<Counted<view::Brief<'a>>>,
             figures: Vec<FigureView<'a>>,
@@ -476,6 +485,8 @@ impl<'m> Pages<'_, 'm> {
             summary,
             groups,
             silent,
+            silent_count: if first { silent_count } else { 0 },
+            sources_total: m.sources.len(),
             quotes,
             participants: people,
             figures,
