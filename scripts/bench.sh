@@ -55,6 +55,8 @@ for n in $sizes; do
     cargo run --quiet --release --example synth -- --articles "$n" --out "$work/c$n" > /dev/null
     corpus="$work/c$n"
   fi
+  # Let the kernel finish writing the new corpus out before anything is timed.
+  sync
   measure "dossier build" "$bin" build --root "$corpus" --output "$outbase/d$n" --verbose
   grep -E "^Wrote|^stages" "$work/out" | sed 's/^/    /'
   dwall=$(cat "$work/last-wall")
