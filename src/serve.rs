@@ -235,7 +235,6 @@ fn update(
         return rebuild(root, site, hub);
     }
     kept.project.topics[t] = topic;
-    let mut pages = 0;
     let rendered = crate::analyze::citations::verify_all(&kept.project, &kept.analysis)
         .into_result(())
         .and_then(|()| {
@@ -247,7 +246,7 @@ fn update(
                 kept.base_url.clone(),
                 t,
                 &mut |files| {
-                    pages = files.len();
+                    let pages = files.len();
                     publish(site, hub, files, false);
                     eprintln!(
                         "{}: {pages} pages re-rendered and served in {} ms",
