@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::LazyLock;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -19,13 +20,13 @@ use crate::load::Variant;
 
 /// Words too common to say anything about a passage's substance.
 const STOPWORDS: &[&str] = &[
-    "the", "a", "an", "of", "to", "in", "and", "on", "for", "with", "that", "is", "was", "by",
-    "at", "as", "it", "from", "be", "has", "had", "have", "his", "her", "their", "its", "this",
-    "are", "were", "will", "would", "could", "which", "who", "but", "not", "or", "said", "also",
-    "than", "more", "such", "any", "other", "after", "before", "about", "into", "over", "while",
-    "been", "being", "there", "they", "them", "he", "she", "we", "our", "you", "your", "me", "my",
-    "us", "what", "when", "where", "how", "all", "some", "no", "so", "if", "do", "did", "does",
-    "can", "may", "might", "should", "must", "just", "only", "then", "up", "out", "one", "two",
+    "a", "about", "after", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been",
+    "before", "being", "but", "by", "can", "could", "did", "do", "does", "for", "from", "had",
+    "has", "have", "he", "her", "his", "how", "if", "in", "into", "is", "it", "its", "just", "may",
+    "me", "might", "more", "must", "my", "no", "not", "of", "on", "one", "only", "or", "other",
+    "our", "out", "over", "said", "she", "should", "so", "some", "such", "than", "that", "the",
+    "their", "them", "then", "there", "they", "this", "to", "two", "up", "us", "was", "we", "were",
+    "what", "when", "where", "which", "while", "who", "will", "with", "would", "you", "your",
 ];
 
 /// Words of a text, lower-cased, with possessives and plurals folded so that
@@ -37,12 +38,11 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// The words of already folded text, as slices of it (no allocation).
 fn word_slices(folded: &str) -> impl Iterator<Item = &str> {
-    folded
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+    word_runs(folded)
         .map(|w| {
             let w = w.trim_matches('\'');
             let w = w.strip_suffix("'s").unwrap_or(w);
-            if w.len() > 4 && w.chars().count() > 4 {
+            if more_chars_than(w, 4) {
                 w.strip_suffix('s').unwrap_or(w)
             } else {
                 w
@@ -51,8 +51,52 @@ fn word_slices(folded: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-fn is_content(word: &str) -> bool {
-    word.chars().count() > 2 && !STOPWORDS.contains(&word)
+/// Whether a word counts towards a passage's substance; `hash` is its
+/// [`hash_of`], which rules out almost every word without comparing text.
+/// Runs of letters, digits and apostrophes. ASCII, nearly all of the text,
+/// is classified a byte at a time, without decoding.
+fn word_runs(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    // Whether a word character starts at `i`, and its length.
+    let word_at = move |i: usize| -> (bool, usize) {
+        let b = bytes[i];
+        if b.is_ascii() {
+            (b.is_ascii_alphanumeric() || b == b'\'', 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        }
+    };
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let (word, width) = word_at(i);
+            if word {
+                break;
+            }
+            i += width;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (word, width) = word_at(i);
+            if !word {
+                break;
+            }
+            i += width;
+        }
+        (start < i).then(|| &text[start..i])
+    })
+}
+
+fn is_content(word: &str, hash: u64) -> bool {
+    static STOP_HASHES: LazyLock<FxHashMap<u64, &str>> =
+        LazyLock::new(|| STOPWORDS.iter().map(|w| (hash_of(*w), *w)).collect());
+    more_chars_than(word, 2) && STOP_HASHES.get(&hash).is_none_or(|stop| *stop != word)
+}
+
+/// `word.chars().count() > n`, without counting most words to the end.
+fn more_chars_than(word: &str, n: usize) -> bool {
+    word.len() > n && (word.is_ascii() || word.chars().nth(n).is_some())
 }
 
 fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
@@ -91,18 +135,19 @@ impl Prints {
         let mut content = Vec::with_capacity(paragraphs.len());
         let mut running: Vec<u64> = Vec::new();
         for (p, text) in paragraphs.iter().zip(folded) {
-            let ws: Vec<&str> = word_slices(text).collect();
-            let mut set: Vec<u32> = ws
-                .iter()
-                .filter(|w| is_content(w))
-                .map(|w| short(hash_of(*w)))
-                .collect();
+            let mut set: Vec<u32> = Vec::new();
+            for w in word_slices(text) {
+                let hash = hash_of(w);
+                if is_content(w, hash) {
+                    set.push(short(hash));
+                }
+                if !p.heading {
+                    running.push(hash);
+                }
+            }
             set.sort_unstable();
             set.dedup();
             content.push(set);
-            if !p.heading {
-                running.extend(ws.iter().map(|w| hash_of(*w)));
-            }
         }
         let mut shingles: Vec<u32> = running.windows(3).map(|w| short(hash_of(w))).collect();
         shingles.sort_unstable();
@@ -173,14 +218,20 @@ pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option
                 // common words still uses its rarest few, reading a bounded
                 // share of their postings, so a widely reported passage is
                 // not taken for unique.
-                let mut by_rarity: Vec<&Vec<u32>> = mine.iter().map(|w| &postings[w]).collect();
-                by_rarity.sort_by_key(|list| list.len());
-                let rare = by_rarity
+                // Which probes are read matters, not their order (the
+                // candidates are ranked by score, then by position): the
+                // rarest are picked without sorting them all.
+                let mut lists: Vec<(usize, &Vec<u32>)> =
+                    mine.iter().map(|w| &postings[w]).enumerate().collect();
+                let rare = lists
                     .iter()
-                    .take_while(|list| list.len() <= RARE_DF)
+                    .filter(|(_, list)| list.len() <= RARE_DF)
                     .count()
-                    .max(MIN_PROBES.min(by_rarity.len()));
-                for list in &by_rarity[..rare] {
+                    .max(MIN_PROBES.min(lists.len()));
+                if rare < lists.len() {
+                    lists.select_nth_unstable_by_key(rare, |&(k, list)| (list.len(), k));
+                }
+                for (_, list) in &lists[..rare] {
                     for &other in list.iter().take(MAX_POSTINGS) {
                         if source_of[other as usize] != s {
                             if score[other as usize] == 0 {
@@ -222,17 +273,14 @@ pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option
 
 /// How many values two sorted lists share.
 fn shared_count(a: &[u32], b: &[u32]) -> usize {
+    // Without branches on the comparison, which a merge of random hashes
+    // mispredicts half the time.
     let (mut i, mut j, mut n) = (0, 0, 0);
     while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
+        let (x, y) = (a[i], b[j]);
+        n += usize::from(x == y);
+        i += usize::from(x <= y);
+        j += usize::from(y <= x);
     }
     n
 }
@@ -403,8 +451,8 @@ pub fn spellings(sources: &[SourceText], variants: &[Variant]) -> Vec<Spelling> 
 /// case, so a full name and a surname are not counted as two spellings.
 pub fn name_spellings(sources: &[SourceText], participants: usize) -> Vec<Spelling> {
     // Per participant: lower-cased last word → (as first written, uses per source).
-    type Forms = HashMap<String, (String, HashMap<usize, usize>)>;
-    let mut seen: Vec<Forms> = vec![HashMap::new(); participants];
+    type Forms = FxHashMap<String, (String, FxHashMap<usize, usize>)>;
+    let mut seen: Vec<Forms> = vec![FxHashMap::default(); participants];
     for (s, source) in sources.iter().enumerate() {
         for p in &source.paragraphs {
             for h in &p.participant_hits {
@@ -417,7 +465,7 @@ pub fn name_spellings(sources: &[SourceText], participants: usize) -> Vec<Spelli
                 let key = last.to_lowercase();
                 let entry = seen[h.owner]
                     .entry(key)
-                    .or_insert_with(|| (last.to_string(), HashMap::new()));
+                    .or_insert_with(|| (last.to_string(), FxHashMap::default()));
                 *entry.1.entry(s).or_default() += 1;
             }
         }
@@ -457,26 +505,40 @@ pub struct Figure {
     pub unit: String,
 }
 
-const NUMBER_WORDS: &[&str] = &[
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "dozen",
-    "dozens",
-    "hundreds",
-    "thousands",
-    "millions",
-    "half",
-];
+/// Whether a word (any case) is a number word: "one" … "twelve", "dozens",
+/// "half". Asked of every word of every paragraph, so it is one `match` on a
+/// lower-cased copy rather than a comparison with each number word.
+fn is_number_word(word: &str) -> bool {
+    const LONGEST: usize = "thousands".len();
+    if word.len() > LONGEST {
+        return false;
+    }
+    let mut lower = [0u8; LONGEST];
+    let lower = &mut lower[..word.len()];
+    lower.copy_from_slice(word.as_bytes());
+    lower.make_ascii_lowercase();
+    matches!(
+        &*lower,
+        b"one"
+            | b"two"
+            | b"three"
+            | b"four"
+            | b"five"
+            | b"six"
+            | b"seven"
+            | b"eight"
+            | b"nine"
+            | b"ten"
+            | b"eleven"
+            | b"twelve"
+            | b"dozen"
+            | b"dozens"
+            | b"hundreds"
+            | b"thousands"
+            | b"millions"
+            | b"half"
+    )
+}
 const SKIP_FOR_UNIT: &[&str] = &[
     "more",
     "additional",
@@ -508,8 +570,9 @@ pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
         let tok = &text[s..e];
         let has_digit = tok.bytes().any(|b| b.is_ascii_digit());
         if !has_digit {
-            let head = tok.split('-').next().unwrap_or("");
-            if !NUMBER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(head)) {
+            let head = tok.as_bytes().iter().position(|&b| b == b'-');
+            let head = head.map_or(tok, |dash| &tok[..dash]);
+            if !is_number_word(head) {
                 continue;
             }
         }
@@ -552,29 +615,45 @@ pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
+/// The words and numbers of a paragraph, as byte ranges: letters and digits,
+/// with `%`, `$`, `-`, `.` and `,` inside ("$4.5bn", "12-hour"), but not at
+/// the end. ASCII is classified a byte at a time: this runs on every word.
 fn token_spans(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 4);
     let mut start = None;
-    for (i, c) in text.char_indices() {
-        let part = c.is_alphanumeric()
-            || matches!(c, '%' | '$' | '-' | '.' | ',') && start.is_some()
-            || c == '$';
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (alphanumeric, width) = if b.is_ascii() {
+            (b.is_ascii_alphanumeric(), 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            (c.is_alphanumeric(), c.len_utf8())
+        };
+        let part =
+            alphanumeric || b == b'$' || matches!(b, b'%' | b'-' | b'.' | b',') && start.is_some();
         if part {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
-            out.push(trim_token(text, s, i));
+            push_token(&mut out, bytes, s, i);
         }
+        i += width;
     }
     if let Some(s) = start {
-        out.push(trim_token(text, s, text.len()));
+        push_token(&mut out, bytes, s, bytes.len());
     }
-    out.into_iter().filter(|(s, e)| s < e).collect()
+    out
 }
 
-fn trim_token(text: &str, s: usize, e: usize) -> (usize, usize) {
-    let t = &text[s..e];
-    let trimmed = t.trim_end_matches(['.', ',', '-']);
-    (s, s + trimmed.len())
+/// Adds `s..e` without the `.`, `,` and `-` it ends with, if anything is left.
+fn push_token(out: &mut Vec<(usize, usize)>, bytes: &[u8], s: usize, mut e: usize) {
+    while e > s && matches!(bytes[e - 1], b'.' | b',' | b'-') {
+        e -= 1;
+    }
+    if s < e {
+        out.push((s, e));
+    }
 }
 
 #[cfg(test)]
@@ -594,6 +673,16 @@ mod tests {
                 .map(|(i, t)| Paragraph::new(i + 1, t.to_string(), false, vec![], vec![]))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn number_words_are_known_in_any_case() {
+        for w in ["one", "Twelve", "DOZENS", "half", "thousands"] {
+            assert!(is_number_word(w), "{w}");
+        }
+        for w in ["on", "tens", "halves", "thousandss", "", "éleven"] {
+            assert!(!is_number_word(w), "{w}");
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 /// Who a phrase belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -45,7 +45,37 @@ pub fn fold(text: &str) -> Folded {
     let mut out = String::with_capacity(text.len());
     let mut origin = Vec::with_capacity(text.len() + 1);
     let mut last_space = false;
-    for (i, c) in text.char_indices() {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        // Most text is runs of ASCII without white space: copied a run at a
+        // time, one byte out for each byte in.
+        let run = bytes[i..]
+            .iter()
+            .position(|&b| !b.is_ascii() || is_ascii_space(b))
+            .unwrap_or(bytes.len() - i);
+        if run > 0 {
+            let from = out.len();
+            out.push_str(&text[i..i + run]);
+            out[from..].make_ascii_lowercase();
+            origin.extend(i..i + run);
+            last_space = false;
+            i += run;
+            continue;
+        }
+        if bytes[i].is_ascii() {
+            if !last_space {
+                out.push(' ');
+                origin.push(i);
+            }
+            last_space = true;
+            i += 1;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        i += c.len_utf8();
         let plain = match c {
             '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{02BC}' | '\u{2032}' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' => '"',
@@ -61,23 +91,39 @@ pub fn fold(text: &str) -> Folded {
         } else {
             last_space = false;
         }
-        // Most text is ASCII: one byte in, one byte out.
+        let at = i - c.len_utf8();
         if plain.is_ascii() {
             out.push(plain.to_ascii_lowercase());
-            origin.push(i);
-            continue;
-        }
-        for lower in plain.to_lowercase() {
-            let before = out.len();
-            out.push(lower);
-            origin.extend(std::iter::repeat_n(i, out.len() - before));
+            origin.push(at);
+        } else {
+            for lower in plain.to_lowercase() {
+                let before = out.len();
+                out.push(lower);
+                origin.extend(std::iter::repeat_n(at, out.len() - before));
+            }
         }
     }
     origin.push(text.len());
     Folded { text: out, origin }
 }
 
+/// `char::is_whitespace` for ASCII, which `u8::is_ascii_whitespace` is not
+/// quite (it leaves out the vertical tab).
+fn is_ascii_space(b: u8) -> bool {
+    b.is_ascii_whitespace() || b == 0x0b
+}
+
 impl Folded {
+    /// How many words, separated by white space, the text has: as
+    /// `split_whitespace().count()` of the original, since folding made
+    /// every run of white space one plain space.
+    pub fn word_count(&self) -> usize {
+        let bytes = self.text.as_bytes();
+        (0..bytes.len())
+            .filter(|&i| bytes[i] != b' ' && (i == 0 || bytes[i - 1] == b' '))
+            .count()
+    }
+
     pub fn original(&self, folded_offset: usize) -> usize {
         self.origin[folded_offset]
     }
@@ -125,8 +171,11 @@ impl Matcher {
             }
         }
         let automaton = (!phrases.is_empty()).then(|| {
+            // A DFA: more memory than the default NFA, but every paragraph
+            // of every source goes through it.
             AhoCorasickBuilder::new()
                 .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&phrases)
                 .expect("phrases are plain strings of bounded size")
         });
@@ -313,5 +362,18 @@ mod tests {
         assert_eq!(f.text, "a \"b\"");
         assert_eq!(f.original(2), 3);
         assert_eq!(f.original(f.text.len()), "A  “B”".len());
+    }
+
+    #[test]
+    fn fold_joins_runs_of_any_white_space() {
+        let text = "a\u{a0}\u{2003} \x0bB\t\u{85}ÉTÉ";
+        let f = fold(text);
+        assert_eq!(f.text, "a b été");
+        // Each folded byte maps to where its character starts.
+        let origins: Vec<usize> = (0..=f.text.len()).map(|k| f.original(k)).collect();
+        assert_eq!(origins, [0, 1, 8, 9, 12, 12, 14, 15, 15, 17]);
+        assert_eq!(f.word_count(), text.split_whitespace().count());
+        assert_eq!(fold("  two\u{a0} words ").word_count(), 2);
+        assert_eq!(f.original(f.text.len()), text.len());
     }
 }

@@ -226,10 +226,13 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnaly
     let mut folded_texts = Vec::new();
     let mut quotes = Vec::new();
     let mut figures = Vec::new();
+    let mut words = 0;
     for (i, block) in paragraphs::split(article).into_iter().enumerate() {
-        // Folded once, for the matcher and for the comparison's fingerprints.
+        // Folded once, for the matcher, the word count and the comparison's
+        // fingerprints.
         let folded = matcher::fold(&block.text);
         let (topic_hits, participant_hits) = matcher.find_folded(&folded);
+        words += folded.word_count();
         folded_texts.push(folded.text);
         let para = Paragraph::new(
             i + 1,
@@ -263,7 +266,7 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnaly
     }
     let prints = compare::Prints::of_folded(&paragraphs, &folded_texts);
     SourceAnalysis {
-        text: SourceText::new(paragraphs),
+        text: SourceText { paragraphs, words },
         prints,
         quotes,
         figures,

@@ -2,6 +2,7 @@
 //! different words, grouped by text similarity.
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 
 use super::Quote;
 use super::compare::words;
@@ -26,16 +27,23 @@ impl Statement {
 /// Whether two quotations look like renderings of the same words: most of
 /// their words in common, or one contained in the other (a partial quote).
 pub fn same_statement(a: &[String], b: &[String]) -> bool {
+    same_words(a, b, &word_set(a), &word_set(b))
+}
+
+/// The distinct words of a quotation, sorted.
+fn word_set(words: &[String]) -> Vec<&str> {
+    let mut set: Vec<&str> = words.iter().map(String::as_str).collect();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+/// [`same_statement`], given each quotation's [`word_set`] too.
+fn same_words(a: &[String], b: &[String], sa: &[&str], sb: &[&str]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if short.len() < 3 {
         return short.len() == 2 && short == long;
     }
-    let mut sa: Vec<&String> = a.iter().collect();
-    let mut sb: Vec<&String> = b.iter().collect();
-    sa.sort();
-    sa.dedup();
-    sb.sort();
-    sb.dedup();
     let common = sa.iter().filter(|w| sb.binary_search(w).is_ok()).count();
     let union = sa.len() + sb.len() - common;
     let jaccard = common as f64 / union.max(1) as f64;
@@ -59,28 +67,35 @@ pub fn group(quotes: &[Quote], texts: &[&str]) -> Vec<Statement> {
         }
         i
     }
-    let mut index: std::collections::HashMap<&str, Vec<usize>> = Default::default();
-    for (q, ws) in tokens.iter().enumerate() {
-        let mut seen: Vec<&str> = ws.iter().map(String::as_str).collect();
-        seen.sort_unstable();
-        seen.dedup();
-        for w in seen {
+    let sets: Vec<Vec<&str>> = tokens.par_iter().map(|ws| word_set(ws)).collect();
+    let mut index: FxHashMap<&str, Vec<usize>> = Default::default();
+    for (q, set) in sets.iter().enumerate() {
+        for &w in set {
             index.entry(w).or_default().push(q);
         }
     }
     let cap = 200;
-    for q in 0..quotes.len() {
-        let mut candidates: Vec<usize> = tokens[q]
-            .iter()
-            .filter_map(|w| index.get(w.as_str()))
-            .filter(|list| list.len() <= cap)
-            .flatten()
-            .copied()
-            .filter(|&o| o > q && quotes[o].source != quotes[q].source)
-            .collect();
-        candidates.sort_unstable();
-        candidates.dedup();
-        for o in candidates {
+    // Which later quotes of other sources read like each quote: the costly
+    // part, and independent of the grouping, so done in parallel.
+    let alike: Vec<Vec<usize>> = (0..quotes.len())
+        .into_par_iter()
+        .map(|q| {
+            let mut candidates: Vec<usize> = tokens[q]
+                .iter()
+                .filter_map(|w| index.get(w.as_str()))
+                .filter(|list| list.len() <= cap)
+                .flatten()
+                .copied()
+                .filter(|&o| o > q && quotes[o].source != quotes[q].source)
+                .collect();
+            candidates.sort_unstable();
+            candidates.dedup();
+            candidates.retain(|&o| same_words(&tokens[q], &tokens[o], &sets[q], &sets[o]));
+            candidates
+        })
+        .collect();
+    for (q, others) in alike.iter().enumerate() {
+        for &o in others {
             let (a, b) = (root(&mut parent, q), root(&mut parent, o));
             // Compare the groups' speakers, not just these two quotes': an
             // unattributed quote must not bridge two different speakers.
@@ -88,7 +103,7 @@ pub fn group(quotes: &[Quote], texts: &[&str]) -> Vec<Statement> {
                 (Some(x), Some(y)) => x == y,
                 _ => true,
             };
-            if a != b && speakers_agree && same_statement(&tokens[q], &tokens[o]) {
+            if a != b && speakers_agree {
                 let (keep, gone) = (a.min(b), a.max(b));
                 parent[gone] = keep;
                 speaker[keep] = speaker[keep].or(speaker[gone]);
