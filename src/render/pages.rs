@@ -23,8 +23,9 @@ pub struct Pages<'r, 'm> {
 }
 
 #[derive(Serialize)]
-struct Common<'a> {
-    site: &'a view::SiteView,
+struct Common {
+    /// The [`view::SiteView`].
+    site: tera::Value,
     /// From this page back to the site root: "", "../" or "../../".
     root: String,
     /// Which part of the navigation is current.
@@ -45,7 +46,7 @@ pub fn root_of(path: &str) -> &'static str {
 /// A statement and every outlet's rendering of it.
 #[derive(Serialize)]
 struct StatementView<'a> {
-    speaker: Option<Link>,
+    speaker: Option<tera::Value>,
     descriptor: Option<&'a str>,
     /// Reported by more than one source.
     shared: bool,
@@ -61,14 +62,15 @@ struct EventView {
     until_iso: Option<String>,
     title: String,
     description: Option<CitedView>,
-    participants: Vec<Link>,
-    topics: Vec<Link>,
+    participants: Vec<tera::Value>,
+    topics: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
-struct PairView<'a> {
-    a: &'a SourceCard,
-    b: &'a SourceCard,
+struct PairView {
+    /// The two sources' cards.
+    a: tera::Value,
+    b: tera::Value,
     /// Share of word triples in common, as a percentage.
     percent: String,
     shared: usize,
@@ -94,7 +96,10 @@ struct FigureView<'a> {
     figure: &'a str,
     unit: &'a str,
     context: String,
-    source: view::SourceRef<'a>,
+    /// A [`view::SourceRef`].
+    source: tera::Value,
+    #[serde(skip)]
+    source_id: &'a str,
     n: usize,
     href: String,
 }
@@ -248,7 +253,7 @@ impl<'m> Pages<'_, 'm> {
             _ => root_of(path).to_string(),
         };
         let common = Common {
-            site: &self.model.site,
+            site: self.model.values.site.clone(),
             root,
             section,
             path: path.trim_end_matches("index.html").to_string(),
@@ -298,7 +303,7 @@ impl<'m> Pages<'_, 'm> {
             statements: usize,
             paragraphs: usize,
             timeline: Vec<EventView>,
-            derivative: Vec<PairView<'a>>,
+            derivative: Vec<PairView>,
             spellings: Vec<SpellingView<'a>>,
             single_source: usize,
         }
@@ -408,13 +413,13 @@ impl<'m> Pages<'_, 'm> {
                     .map(|q| m.quote(q)),
             );
             groups.push(SourceGroup {
-                source: m.sources[s].reference(),
+                source: m.source_ref(s),
                 count: passages.len(),
                 passages,
             });
         }
         // Like with like: figures of one unit stand side by side.
-        figures.sort_by(|a, b| (a.unit, a.source.id, a.n).cmp(&(b.unit, b.source.id, b.n)));
+        figures.sort_by(|a, b| (a.unit, a.source_id, a.n).cmp(&(b.unit, b.source_id, b.n)));
         let mut people: BTreeMap<usize, usize> = BTreeMap::new();
         let mut silent = Vec::new();
         let mut events = Vec::new();
@@ -425,7 +430,7 @@ impl<'m> Pages<'_, 'm> {
             if silent_count <= view::TOPIC_SOURCES_PER_PAGE {
                 silent = (0..m.sources.len())
                     .filter(|s| covering.binary_search(s).is_err())
-                    .map(|s| m.sources[s].reference())
+                    .map(|s| m.source_ref(s))
                     .collect();
             }
             for &s in covering {
@@ -461,7 +466,7 @@ impl<'m> Pages<'_, 'm> {
             topic: &'a view::TopicCard,
             summary: Option<CitedView>,
             groups: Vec<SourceGroup<'a>>,
-            silent: Vec<view::SourceRef<'a>>,
+            silent: Vec<tera::Value>,
             /// How many sources miss the topic (named in `silent` when few).
             silent_count: usize,
             sources_total: usize,
@@ -560,7 +565,7 @@ impl<'m> Pages<'_, 'm> {
             quotes: Vec<QuoteView<'a>>,
             topics: Vec<Counted<view::Brief<'a>>>,
             participants: Vec<Counted<view::Brief<'a>>>,
-            similar: Vec<PairView<'a>>,
+            similar: Vec<PairView>,
             single_source: usize,
         }
         let notes = citer.note(m.project.articles[s].meta.notes.as_ref());
@@ -612,14 +617,13 @@ impl<'m> Pages<'_, 'm> {
                 .map(|(i, para)| {
                     // Mentions can be many: show each in its context only.
                     let hits = marks(&para.participant_hits, |o| o == p, "who");
-                    let mut passage = m.passage(s, i, &[]);
-                    passage.html =
+                    let html =
                         view::to_html(&view::excerpt(&para.text, &hits, MENTION_CONTEXT_WORDS));
-                    passage
+                    m.passage_as(s, i, html)
                 })
                 .collect();
             groups.push(SourceGroup {
-                source: m.sources[s].reference(),
+                source: m.source_ref(s),
                 count: m.analysis.mentions[p][s],
                 passages,
             });
@@ -779,7 +783,7 @@ impl<'m> Pages<'_, 'm> {
         #[derive(Serialize)]
         struct ComparePage<'a> {
             table: Option<SimilarityTable<'a>>,
-            pairs: Vec<PairView<'a>>,
+            pairs: Vec<PairView>,
             spellings: Vec<SpellingView<'a>>,
             single: Vec<SourceGroup<'a>>,
             threshold: String,
@@ -824,7 +828,7 @@ impl<'m> Pages<'_, 'm> {
                     .map(|i| m.tagged_passage(s, i, &[]))
                     .collect();
                 (!passages.is_empty()).then(|| SourceGroup {
-                    source: m.sources[s].reference(),
+                    source: m.source_ref(s),
                     count: passages.len(),
                     passages,
                 })
@@ -882,15 +886,16 @@ impl<'m> Pages<'_, 'm> {
             href: String,
         }
         #[derive(Serialize)]
-        struct PrintGroup<'a> {
-            source: &'a SourceCard,
+        struct PrintGroup {
+            /// The source's card.
+            source: tera::Value,
             refs: Vec<PrintRef>,
         }
         #[derive(Serialize)]
         struct PrintTopic<'a> {
             card: &'a view::TopicCard,
             summary: Option<CitedView>,
-            groups: Vec<PrintGroup<'a>>,
+            groups: Vec<PrintGroup>,
         }
         /// The appendix shows plain text: no highlights, tags or links.
         #[derive(Serialize)]
@@ -901,7 +906,8 @@ impl<'m> Pages<'_, 'm> {
         }
         #[derive(Serialize)]
         struct PrintSource<'a> {
-            card: &'a SourceCard,
+            /// The source's card.
+            card: tera::Value,
             paragraphs: Vec<PrintPara<'a>>,
         }
         #[derive(Serialize)]
@@ -935,7 +941,7 @@ impl<'m> Pages<'_, 'm> {
                             })
                             .collect();
                         (!refs.is_empty()).then(|| PrintGroup {
-                            source: &m.sources[s],
+                            source: m.source_card(s),
                             refs,
                         })
                     })
@@ -970,7 +976,7 @@ impl<'m> Pages<'_, 'm> {
             if head.len() < html.len() {
                 for s in 0..m.sources.len() {
                     let src = PrintSource {
-                        card: &m.sources[s],
+                        card: m.source_card(s),
                         paragraphs: m.analysis.sources[s]
                             .paragraphs
                             .iter()
@@ -1059,10 +1065,7 @@ impl<'m> Pages<'_, 'm> {
         let quotes = &m.analysis.quotes;
         let first = &quotes[st.quotes[0]];
         StatementView {
-            speaker: st.speaker.map(|p| Link {
-                label: m.participants[p].name.clone(),
-                href: m.participants[p].href.clone(),
-            }),
+            speaker: st.speaker.map(|p| m.participant_link(p)),
             descriptor: st
                 .quotes
                 .iter()
@@ -1075,14 +1078,6 @@ impl<'m> Pages<'_, 'm> {
 
     fn events(&self, citer: &mut Citer, with_descriptions: bool) -> Vec<EventView> {
         let m = self.model;
-        let link_topic = |t: usize| Link {
-            label: m.topics[t].title.clone(),
-            href: m.topics[t].href.clone(),
-        };
-        let link_person = |p: usize| Link {
-            label: m.participants[p].name.clone(),
-            href: m.participants[p].href.clone(),
-        };
         m.project
             .timeline
             .iter()
@@ -1099,15 +1094,19 @@ impl<'m> Pages<'_, 'm> {
                 } else {
                     None
                 },
-                participants: e.participants.iter().map(|&p| link_person(p)).collect(),
-                topics: e.topics.iter().map(|&t| link_topic(t)).collect(),
+                participants: e
+                    .participants
+                    .iter()
+                    .map(|&p| m.participant_link(p))
+                    .collect(),
+                topics: e.topics.iter().map(|&t| m.topic_link(t)).collect(),
             })
             .collect()
     }
 
     /// Pairs of sources sharing wording, most similar first: all of them, or
     /// the few closest to source `only`.
-    fn pairs(&self, only: Option<usize>) -> Box<dyn Iterator<Item = PairView<'_>> + '_> {
+    fn pairs(&self, only: Option<usize>) -> Box<dyn Iterator<Item = PairView> + '_> {
         let m = self.model;
         let view = move |p: &crate::analyze::compare::Pair| {
             // On a source's page, the other source comes second.
@@ -1116,8 +1115,8 @@ impl<'m> Pages<'_, 'm> {
                 _ => (p.a, p.b),
             };
             PairView {
-                a: &m.sources[a],
-                b: &m.sources[b],
+                a: m.source_card(a),
+                b: m.source_card(b),
                 percent: percent(p.similarity),
                 shared: p.shared,
                 derivative: p.similarity >= DERIVATIVE_AT,
@@ -1174,7 +1173,8 @@ impl<'m> Pages<'_, 'm> {
                 figure: &para.text[f.start..f.end],
                 unit: &f.unit,
                 context: context_around(&para.text, f.start, f.end),
-                source: m.sources[s].reference(),
+                source: m.source_ref(s),
+                source_id: &m.sources[s].id,
                 n: para.n,
                 href: format!("{}#{}", m.sources[s].href, para.anchor()),
             })

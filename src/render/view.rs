@@ -105,18 +105,21 @@ pub struct Passage<'a> {
     /// Made here rather than in the template: a large dossier has millions
     /// of highlighted runs, and this is the text, not its layout.
     pub html: String,
-    pub topics: Vec<Link>,
-    pub participants: Vec<Link>,
+    /// Links (`label`, `href`) to the topics and participants it is tagged with.
+    pub topics: Vec<tera::Value>,
+    pub participants: Vec<tera::Value>,
 }
 
 #[derive(Serialize)]
 pub struct QuoteView<'a> {
     pub text: &'a str,
-    pub speaker: Option<Link>,
+    /// A link (`label`, `href`) to the speaker.
+    pub speaker: Option<tera::Value>,
     /// How the text describes an unnamed speaker ("the official").
     pub descriptor: Option<&'a str>,
-    pub topics: Vec<Link>,
-    pub source: SourceRef<'a>,
+    pub topics: Vec<tera::Value>,
+    /// A [`SourceRef`].
+    pub source: tera::Value,
     pub n: usize,
     pub href: String,
 }
@@ -199,7 +202,8 @@ pub struct Counted<T: Serialize> {
 
 #[derive(Serialize)]
 pub struct SourceGroup<'a> {
-    pub source: SourceRef<'a>,
+    /// A [`SourceRef`].
+    pub source: tera::Value,
     pub count: usize,
     pub passages: Vec<Passage<'a>>,
 }
@@ -257,6 +261,57 @@ pub struct Model<'a> {
     /// `analysis.statements`), in order: their pages hold
     /// `PARTICIPANT_ITEMS_PER_PAGE` of each.
     pub spoken: Vec<Vec<usize>>,
+    pub values: Values,
+}
+
+/// What many pages show of each source, topic and participant, converted to
+/// template values once. A page's context then shares them (a reference
+/// count) rather than converting them again: at 10,000 sources, converting
+/// the same links and source references over and over was a large part of
+/// rendering.
+pub struct Values {
+    /// The [`SiteView`], which every page has.
+    pub site: tera::Value,
+    /// [`SourceRef`]s, by source.
+    pub source_refs: Vec<tera::Value>,
+    /// [`SourceCard`]s, by source.
+    pub source_cards: Vec<tera::Value>,
+    /// [`Link`]s, by topic…
+    pub topic_links: Vec<tera::Value>,
+    /// …and by participant.
+    pub participant_links: Vec<tera::Value>,
+}
+
+impl Values {
+    fn new(
+        site: &SiteView,
+        sources: &[SourceCard],
+        topics: &[TopicCard],
+        participants: &[ParticipantCard],
+    ) -> Values {
+        let link = |label: &str, href: &str| {
+            tera::Value::from_serializable(&Link {
+                label: label.to_string(),
+                href: href.to_string(),
+            })
+        };
+        Values {
+            site: tera::Value::from_serializable(site),
+            source_refs: sources
+                .par_iter()
+                .map(|c| tera::Value::from_serializable(&c.reference()))
+                .collect(),
+            source_cards: sources
+                .par_iter()
+                .map(tera::Value::from_serializable)
+                .collect(),
+            topic_links: topics.iter().map(|t| link(&t.title, &t.href)).collect(),
+            participant_links: participants
+                .iter()
+                .map(|p| link(&p.name, &p.href))
+                .collect(),
+        }
+    }
 }
 
 /// Sources, and statements, on one page of a participant.
@@ -288,6 +343,26 @@ pub fn topic_page_href(slug: &str, number: usize) -> String {
 const SIMILAR_PER_SOURCE: usize = 10;
 
 impl Model<'_> {
+    /// Source `s` as a [`SourceRef`], for a template.
+    pub fn source_ref(&self, s: usize) -> tera::Value {
+        self.values.source_refs[s].clone()
+    }
+
+    /// Source `s`'s whole card, for a template.
+    pub fn source_card(&self, s: usize) -> tera::Value {
+        self.values.source_cards[s].clone()
+    }
+
+    /// A [`Link`] to topic `t`, for a template.
+    pub fn topic_link(&self, t: usize) -> tera::Value {
+        self.values.topic_links[t].clone()
+    }
+
+    /// A [`Link`] to participant `p`, for a template.
+    pub fn participant_link(&self, p: usize) -> tera::Value {
+        self.values.participant_links[p].clone()
+    }
+
     /// How many pages topic `t` takes (at least one).
     pub fn topic_pages(&self, t: usize) -> usize {
         self.covering[t]
@@ -386,19 +461,19 @@ impl<'a> Model<'a> {
                 .max()
                 .map_or_else(|| "1970-01-01".to_string(), |d| d.to_string()),
         };
-        let sources = project
+        let sources: Vec<SourceCard> = project
             .articles
             .par_iter()
             .enumerate()
             .map(|(s, a)| source_card(a, s, analysis))
             .collect();
-        let topics = project
+        let topics: Vec<TopicCard> = project
             .topics
             .par_iter()
             .enumerate()
             .map(|(t, topic)| topic_card(topic, t, analysis))
             .collect();
-        let participants = project
+        let participants: Vec<ParticipantCard> = project
             .participants
             .par_iter()
             .enumerate()
@@ -440,6 +515,7 @@ impl<'a> Model<'a> {
                 spoken[p].push(k);
             }
         }
+        let values = Values::new(&site, &sources, &topics, &participants);
         Model {
             project,
             analysis,
@@ -452,6 +528,7 @@ impl<'a> Model<'a> {
             covering,
             mentioning,
             spoken,
+            values,
         }
     }
 
@@ -563,14 +640,21 @@ impl<'a> Model<'a> {
         highlight: &[(usize, usize, &'static str)],
     ) -> Passage<'a> {
         let para: &'a Paragraph = &self.analysis.sources[source].paragraphs[i];
+        self.passage_as(source, i, to_html(&segments(&para.text, highlight)))
+    }
+
+    /// Paragraph `i` of source `s` as a passage showing `html` (an excerpt).
+    pub fn passage_as(&self, source: usize, i: usize, html: String) -> Passage<'a> {
+        let para: &'a Paragraph = &self.analysis.sources[source].paragraphs[i];
+        let anchor = para.anchor();
         Passage {
             n: para.n,
             source: &self.project.articles[source].id,
-            anchor: para.anchor(),
-            href: format!("{}#{}", self.sources[source].href, para.anchor()),
+            href: format!("{}#{anchor}", self.sources[source].href),
+            anchor,
             heading: para.heading,
             unique: is_unique(self.analysis, source, i),
-            html: to_html(&segments(&para.text, highlight)),
+            html,
             topics: Vec::new(),
             participants: Vec::new(),
         }
@@ -585,21 +669,11 @@ impl<'a> Model<'a> {
     ) -> Passage<'a> {
         let para: &'a Paragraph = &self.analysis.sources[source].paragraphs[i];
         Passage {
-            topics: para
-                .topics()
-                .iter()
-                .map(|&t| Link {
-                    label: self.topics[t].title.clone(),
-                    href: self.topics[t].href.clone(),
-                })
-                .collect(),
+            topics: para.topics().iter().map(|&t| self.topic_link(t)).collect(),
             participants: para
                 .participants()
                 .iter()
-                .map(|&p| Link {
-                    label: self.participants[p].name.clone(),
-                    href: self.participants[p].href.clone(),
-                })
+                .map(|&p| self.participant_link(p))
                 .collect(),
             ..self.passage(source, i, highlight)
         }
@@ -609,20 +683,10 @@ impl<'a> Model<'a> {
         let para = &self.analysis.sources[q.source].paragraphs[q.paragraph];
         QuoteView {
             text: self.analysis.quote_text(q),
-            speaker: q.speaker.map(|p| Link {
-                label: self.participants[p].name.clone(),
-                href: self.participants[p].href.clone(),
-            }),
+            speaker: q.speaker.map(|p| self.participant_link(p)),
             descriptor: q.descriptor.as_deref(),
-            topics: para
-                .topics()
-                .iter()
-                .map(|&t| Link {
-                    label: self.topics[t].title.clone(),
-                    href: self.topics[t].href.clone(),
-                })
-                .collect(),
-            source: self.sources[q.source].reference(),
+            topics: para.topics().iter().map(|&t| self.topic_link(t)).collect(),
+            source: self.source_ref(q.source),
             n: para.n,
             href: format!("{}#{}", self.sources[q.source].href, para.anchor()),
         }
