@@ -5,7 +5,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
 use super::Quote;
-use super::compare::words;
+use super::compare::{shared_count, word_hashes};
 
 /// One statement and the quotes that report it, in source order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,24 +27,34 @@ impl Statement {
 /// Whether two quotations look like renderings of the same words: most of
 /// their words in common, or one contained in the other (a partial quote).
 pub fn same_statement(a: &[String], b: &[String]) -> bool {
-    same_words(a, b, &word_set(a), &word_set(b))
+    let hashes = |ws: &[String]| ws.iter().map(|w| hash_of(w.as_str())).collect::<Vec<_>>();
+    let (a, b) = (hashes(a), hashes(b));
+    same_words(&a, &b, &word_set(&a), &word_set(&b))
 }
 
-/// The distinct words of a quotation, sorted.
-fn word_set(words: &[String]) -> Vec<&str> {
-    let mut set: Vec<&str> = words.iter().map(String::as_str).collect();
+fn hash_of(word: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    word.hash(&mut h);
+    h.finish()
+}
+
+/// The distinct words of a quotation (as hashes), sorted.
+fn word_set(words: &[u64]) -> Vec<u64> {
+    let mut set = words.to_vec();
     set.sort_unstable();
     set.dedup();
     set
 }
 
-/// [`same_statement`], given each quotation's [`word_set`] too.
-fn same_words(a: &[String], b: &[String], sa: &[&str], sb: &[&str]) -> bool {
+/// [`same_statement`], on the quotations' words as hashes (as
+/// [`word_hashes`] makes them), in order and as [`word_set`]s.
+fn same_words(a: &[u64], b: &[u64], sa: &[u64], sb: &[u64]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if short.len() < 3 {
         return short.len() == 2 && short == long;
     }
-    let common = sa.iter().filter(|w| sb.binary_search(w).is_ok()).count();
+    let common = shared_count(sa, sb);
     let union = sa.len() + sb.len() - common;
     let jaccard = common as f64 / union.max(1) as f64;
     let containment = common as f64 / sa.len().min(sb.len()).max(1) as f64;
@@ -56,7 +66,7 @@ fn same_words(a: &[String], b: &[String], sa: &[&str], sb: &[&str]) -> bool {
 /// contradict each other. Candidates come from an index of the quotes'
 /// rarer words, so the work grows with the number of quotes, not its square.
 pub fn group(quotes: &[Quote], texts: &[&str]) -> Vec<Statement> {
-    let tokens: Vec<Vec<String>> = texts.par_iter().map(|t| words(t)).collect();
+    let tokens: Vec<Vec<u64>> = texts.par_iter().map(|t| word_hashes(t)).collect();
     let mut parent: Vec<usize> = (0..quotes.len()).collect();
     // The speaker of each group, kept at its root.
     let mut speaker: Vec<Option<usize>> = quotes.iter().map(|q| q.speaker).collect();
@@ -67,8 +77,8 @@ pub fn group(quotes: &[Quote], texts: &[&str]) -> Vec<Statement> {
         }
         i
     }
-    let sets: Vec<Vec<&str>> = tokens.par_iter().map(|ws| word_set(ws)).collect();
-    let mut index: FxHashMap<&str, Vec<usize>> = Default::default();
+    let sets: Vec<Vec<u64>> = tokens.par_iter().map(|ws| word_set(ws)).collect();
+    let mut index: FxHashMap<u64, Vec<usize>> = Default::default();
     for (q, set) in sets.iter().enumerate() {
         for &w in set {
             index.entry(w).or_default().push(q);
@@ -82,7 +92,7 @@ pub fn group(quotes: &[Quote], texts: &[&str]) -> Vec<Statement> {
         .map(|q| {
             let mut candidates: Vec<usize> = tokens[q]
                 .iter()
-                .filter_map(|w| index.get(w.as_str()))
+                .filter_map(|w| index.get(w))
                 .filter(|list| list.len() <= cap)
                 .flatten()
                 .copied()
@@ -139,7 +149,7 @@ mod tests {
     use super::*;
 
     fn w(s: &str) -> Vec<String> {
-        words(s)
+        crate::analyze::compare::words(s)
     }
 
     #[test]
