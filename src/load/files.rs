@@ -75,7 +75,7 @@ struct Reader<'a> {
     problems: Diagnostics,
     /// Canonical paths already read: a folder linked back into `content/`
     /// must not make the same file count twice.
-    seen: HashSet<PathBuf>,
+    seen: HashSet<FileId>,
 }
 
 /// A file found by the walk: to be read, or already known to be unreadable.
@@ -140,30 +140,49 @@ impl Reader<'_> {
             }
         }
         // Thousands of articles: read them in parallel, keep them in order.
-        let read: Vec<(Option<PathBuf>, SourceFile)> = found
+        let read: Vec<(Option<FileId>, SourceFile)> = found
             .into_par_iter()
             .map(|f| match f {
-                Found::Path(path) => (fs::canonicalize(&path).ok(), read_file(self.root, &path)),
+                Found::Path(path) => (file_id(&path), read_file(self.root, &path)),
                 Found::File(file) => (None, file),
             })
             .collect();
-        for (canonical, file) in read {
+        for (id, file) in read {
             // A folder linked back into `content/` must not make the same
             // file count twice.
-            if canonical.is_none_or(|c| self.seen.insert(c)) {
+            if id.is_none_or(|id| self.seen.insert(id)) {
                 self.files.push(file);
             }
         }
     }
 
     fn read(&mut self, path: &Path) {
-        if let Ok(canonical) = fs::canonicalize(path)
-            && !self.seen.insert(canonical)
+        if let Some(id) = file_id(path)
+            && !self.seen.insert(id)
         {
             return;
         }
         self.files.push(read_file(self.root, path));
     }
+}
+
+/// What makes a file the same file however it is reached, through links or
+/// not: its device and inode, one `stat` (resolving the whole path, as
+/// canonicalising does, costs a system call per folder on the way).
+#[cfg(unix)]
+type FileId = (u64, u64);
+#[cfg(not(unix))]
+type FileId = PathBuf;
+
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<FileId> {
+    fs::canonicalize(path).ok()
 }
 
 /// One file's bytes, or why they cannot be read.
