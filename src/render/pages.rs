@@ -544,16 +544,20 @@ impl<'m> Pages<'_, 'm> {
                 })
             })
             .collect();
-        let mut people: Vec<_> = m
-            .participants
-            .iter()
-            .enumerate()
-            .filter_map(|(p, card)| {
-                let count = m.analysis.mentions[p][s];
-                (count > 0).then(|| Counted {
-                    item: card.brief(),
-                    count,
-                })
+        // Counted from the source's own matches: looking up every
+        // participant's column of the mention counts would cost a cache
+        // miss each, for each of thousands of source pages.
+        let mut named: BTreeMap<usize, usize> = BTreeMap::new();
+        for para in &text.paragraphs {
+            for h in &para.participant_hits {
+                *named.entry(h.owner).or_default() += 1;
+            }
+        }
+        let mut people: Vec<_> = named
+            .into_iter()
+            .map(|(p, count)| Counted {
+                item: m.participants[p].brief(),
+                count,
             })
             .collect();
         people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(b.item.name)));
