@@ -2,6 +2,8 @@
 //! plain serialisable structs, with every link relative to the site root (the
 //! template prefixes `root`) so the site works from a subpath or from disk.
 
+use std::sync::OnceLock;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -268,14 +270,15 @@ pub struct Model<'a> {
 /// template values once. A page's context then shares them (a reference
 /// count) rather than converting them again: at 10,000 sources, converting
 /// the same links and source references over and over was a large part of
-/// rendering.
+/// rendering. A source's values are made when a page first needs them, so
+/// that `serve`, re-rendering a few pages, converts only what they show.
 pub struct Values {
     /// The [`SiteView`], which every page has.
     pub site: tera::Value,
     /// [`SourceRef`]s, by source.
-    pub source_refs: Vec<tera::Value>,
+    source_refs: Vec<OnceLock<tera::Value>>,
     /// [`SourceCard`]s, by source.
-    pub source_cards: Vec<tera::Value>,
+    source_cards: Vec<OnceLock<tera::Value>>,
     /// [`Link`]s, by topic…
     pub topic_links: Vec<tera::Value>,
     /// …and by participant.
@@ -297,14 +300,8 @@ impl Values {
         };
         Values {
             site: tera::Value::from_serializable(site),
-            source_refs: sources
-                .par_iter()
-                .map(|c| tera::Value::from_serializable(&c.reference()))
-                .collect(),
-            source_cards: sources
-                .par_iter()
-                .map(tera::Value::from_serializable)
-                .collect(),
+            source_refs: sources.iter().map(|_| OnceLock::new()).collect(),
+            source_cards: sources.iter().map(|_| OnceLock::new()).collect(),
             topic_links: topics.iter().map(|t| link(&t.title, &t.href)).collect(),
             participant_links: participants
                 .iter()
@@ -345,12 +342,16 @@ const SIMILAR_PER_SOURCE: usize = 10;
 impl Model<'_> {
     /// Source `s` as a [`SourceRef`], for a template.
     pub fn source_ref(&self, s: usize) -> tera::Value {
-        self.values.source_refs[s].clone()
+        self.values.source_refs[s]
+            .get_or_init(|| tera::Value::from_serializable(&self.sources[s].reference()))
+            .clone()
     }
 
     /// Source `s`'s whole card, for a template.
     pub fn source_card(&self, s: usize) -> tera::Value {
-        self.values.source_cards[s].clone()
+        self.values.source_cards[s]
+            .get_or_init(|| tera::Value::from_serializable(&self.sources[s]))
+            .clone()
     }
 
     /// A [`Link`] to topic `t`, for a template.
@@ -467,17 +468,33 @@ impl<'a> Model<'a> {
             .enumerate()
             .map(|(s, a)| source_card(a, s, analysis))
             .collect();
+        // Each topic's passages that no other source carries, and each
+        // participant's quotes: one pass over the corpus for all of them.
+        let mut single_source = vec![0; project.topics.len()];
+        for (s, text) in analysis.sources.iter().enumerate() {
+            for (i, p) in text.paragraphs.iter().enumerate() {
+                if !p.heading && is_unique(analysis, s, i) {
+                    for &t in p.topics() {
+                        single_source[t] += 1;
+                    }
+                }
+            }
+        }
+        let mut quoted = vec![0; project.participants.len()];
+        for p in analysis.quotes.iter().filter_map(|q| q.speaker) {
+            quoted[p] += 1;
+        }
         let topics: Vec<TopicCard> = project
             .topics
-            .par_iter()
+            .iter()
             .enumerate()
-            .map(|(t, topic)| topic_card(topic, t, analysis))
+            .map(|(t, topic)| topic_card(topic, t, analysis, single_source[t]))
             .collect();
         let participants: Vec<ParticipantCard> = project
             .participants
             .par_iter()
             .enumerate()
-            .map(|(p, part)| participant_card(part, p, analysis))
+            .map(|(p, part)| participant_card(part, p, analysis, quoted[p]))
             .collect();
         let mut similar: Vec<Vec<usize>> = vec![Vec::new(); project.articles.len()];
         for (k, pair) in analysis.pairs.iter().enumerate() {
@@ -858,7 +875,7 @@ fn source_card(a: &Article, s: usize, analysis: &Analysis) -> SourceCard {
     }
 }
 
-fn topic_card(topic: &Topic, t: usize, analysis: &Analysis) -> TopicCard {
+fn topic_card(topic: &Topic, t: usize, analysis: &Analysis, single_source: usize) -> TopicCard {
     let counts: Vec<usize> = analysis.coverage[t].clone();
     TopicCard {
         slug: topic.slug.clone(),
@@ -869,24 +886,16 @@ fn topic_card(topic: &Topic, t: usize, analysis: &Analysis) -> TopicCard {
         href: topic_href(&topic.slug),
         passages: counts.iter().sum(),
         sources: counts.iter().filter(|&&c| c > 0).count(),
-        single_source: analysis
-            .sources
-            .iter()
-            .enumerate()
-            .map(|(s, text)| {
-                text.paragraphs
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, p)| {
-                        !p.heading && p.topics().contains(&t) && is_unique(analysis, s, *i)
-                    })
-                    .count()
-            })
-            .sum(),
+        single_source,
     }
 }
 
-fn participant_card(p: &Participant, i: usize, analysis: &Analysis) -> ParticipantCard {
+fn participant_card(
+    p: &Participant,
+    i: usize,
+    analysis: &Analysis,
+    quotes: usize,
+) -> ParticipantCard {
     let counts = &analysis.mentions[i];
     ParticipantCard {
         id: p.id.clone(),
@@ -897,11 +906,7 @@ fn participant_card(p: &Participant, i: usize, analysis: &Analysis) -> Participa
         href: participant_href(&p.id),
         mentions: counts.iter().sum(),
         sources: counts.iter().filter(|&&c| c > 0).count(),
-        quotes: analysis
-            .quotes
-            .iter()
-            .filter(|q| q.speaker == Some(i))
-            .count(),
+        quotes,
     }
 }
 
