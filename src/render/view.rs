@@ -263,7 +263,24 @@ pub struct Model<'a> {
     /// `analysis.statements`), in order: their pages hold
     /// `PARTICIPANT_ITEMS_PER_PAGE` of each.
     pub spoken: Vec<Vec<usize>>,
+    /// Where each source's quotes, and figures, start in the analysis's
+    /// lists (which are in source order), and one past the last source's.
+    quote_starts: Vec<usize>,
+    figure_starts: Vec<usize>,
     pub values: Values,
+}
+
+/// Where the items of each of `count` sources start in a list sorted by
+/// source, given the source of each item; one more entry ends the last.
+fn starts(count: usize, sources: impl Iterator<Item = usize>) -> Vec<usize> {
+    let mut starts = vec![0; count + 1];
+    for s in sources {
+        starts[s + 1] += 1;
+    }
+    for s in 0..count {
+        starts[s + 1] += starts[s];
+    }
+    starts
 }
 
 /// What many pages show of each source, topic and participant, converted to
@@ -396,15 +413,15 @@ impl Model<'_> {
 
     /// The quotes of source `s` (quotes are in source order).
     pub fn quotes_of(&self, s: usize) -> std::ops::Range<usize> {
-        let q = &self.analysis.quotes;
-        q.partition_point(|x| x.source < s)..q.partition_point(|x| x.source <= s)
+        self.quote_starts[s]..self.quote_starts[s + 1]
     }
 
     /// The figures of paragraph `i` of source `s` (figures are in order).
     pub fn figures_of(&self, s: usize, i: usize) -> std::ops::Range<usize> {
-        let f = &self.analysis.figures;
-        f.partition_point(|x| (x.source, x.paragraph) < (s, i))
-            ..f.partition_point(|x| (x.source, x.paragraph) <= (s, i))
+        let from = self.figure_starts[s];
+        let f = &self.analysis.figures[from..self.figure_starts[s + 1]];
+        from + f.partition_point(|x| x.paragraph < i)
+            ..from + f.partition_point(|x| x.paragraph <= i)
     }
 }
 
@@ -533,6 +550,9 @@ impl<'a> Model<'a> {
             }
         }
         let values = Values::new(&site, &sources, &topics, &participants);
+        let count = project.articles.len();
+        let quote_starts = starts(count, analysis.quotes.iter().map(|q| q.source));
+        let figure_starts = starts(count, analysis.figures.iter().map(|f| f.source));
         Model {
             project,
             analysis,
@@ -545,6 +565,8 @@ impl<'a> Model<'a> {
             covering,
             mentioning,
             spoken,
+            quote_starts,
+            figure_starts,
             values,
         }
     }
@@ -936,6 +958,13 @@ mod tests {
         let segs = excerpt(text, &[(doe, doe + 3, "who"), (roe, roe + 3, "who")], 2);
         let joined: String = segs.iter().map(|s| s.text).collect();
         assert_eq!(joined, "… three four Doe five six … ten eleven Roe twelve");
+    }
+
+    #[test]
+    fn starts_delimit_each_sources_items() {
+        let s = starts(4, [0, 0, 2, 2, 2, 3].into_iter());
+        assert_eq!(s, [0, 2, 2, 5, 6]);
+        assert_eq!(starts(2, std::iter::empty()), [0, 0, 0]);
     }
 
     #[test]
