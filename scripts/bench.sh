@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The benchmark: builds generated corpora of N articles and reports, per N,
 # wall time, user+sys time, peak memory, pages written and the time of each
-# stage (load, analyze, render+write, commit). With --hugo it also builds the
+# stage (load, analyze, render+write, commit), and the I/O floors (copying
+# the input, and copying the output). With --hugo it also builds the
 # same articles with Hugo from ../shared/bench/gen_corpus.py's Hugo view, in
 # the same run, and prints the ratios. See BENCHMARKS.md for the figures.
 #
@@ -78,6 +79,8 @@ for n in $sizes; do
       printf '    ratios by round: %s; median %.2f\n' "$(printf '%.2f ' "${ratios[@]}")" "$median"
     fi
   fi
+  # The I/O floors: reading the input, and writing the bytes dossier wrote.
   measure "cp -r content (floor)" cp -r "$corpus/content" "$outbase/cp$n"
-  rm -rf "$outbase/d$n" "$outbase/h$n" "$outbase/cp$n"
+  measure "cp -r output (floor)" cp -r "$outbase/d$n" "$outbase/cpo$n"
+  rm -rf "$outbase/d$n" "$outbase/h$n" "$outbase/cp$n" "$outbase/cpo$n"
 done
