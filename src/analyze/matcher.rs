@@ -48,21 +48,27 @@ pub fn fold(text: &str) -> Folded {
     let bytes = text.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        // Most text is runs of ASCII without white space: copied a run at a
-        // time, one byte out for each byte in.
-        let run = bytes[i..]
-            .iter()
-            .position(|&b| !b.is_ascii() || is_ascii_space(b))
-            .unwrap_or(bytes.len() - i);
-        if run > 0 {
+        // Most text is ASCII words with one plain space between them:
+        // copied a run at a time, one byte out for each byte in.
+        let start = i;
+        let mut space = last_space;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if !b.is_ascii() || (is_ascii_space(b) && (b != b' ' || space)) {
+                break;
+            }
+            space = b == b' ';
+            i += 1;
+        }
+        if i > start {
             let from = out.len();
-            out.push_str(&text[i..i + run]);
+            out.push_str(&text[start..i]);
             out[from..].make_ascii_lowercase();
-            origin.extend(i..i + run);
-            last_space = false;
-            i += run;
+            origin.extend(start..i);
+            last_space = space;
             continue;
         }
+        // Other white space, or a second space: at most one space out.
         if bytes[i].is_ascii() {
             if !last_space {
                 out.push(' ');
@@ -118,10 +124,12 @@ impl Folded {
     /// `split_whitespace().count()` of the original, since folding made
     /// every run of white space one plain space.
     pub fn word_count(&self) -> usize {
-        let bytes = self.text.as_bytes();
-        (0..bytes.len())
-            .filter(|&i| bytes[i] != b' ' && (i == 0 || bytes[i - 1] == b' '))
-            .count()
+        let words = self.text.trim_matches(' ');
+        if words.is_empty() {
+            0
+        } else {
+            words.bytes().filter(|&b| b == b' ').count() + 1
+        }
     }
 
     pub fn original(&self, folded_offset: usize) -> usize {
