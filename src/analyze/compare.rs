@@ -576,6 +576,15 @@ const SKIP_FOR_UNIT: &[&str] = &[
     "worth",
 ];
 
+/// Whether `word`, lower-cased, is one of [`SKIP_FOR_UNIT`].
+fn skipped_for_unit(word: &str) -> bool {
+    if word.is_ascii() {
+        SKIP_FOR_UNIT.iter().any(|w| w.eq_ignore_ascii_case(word))
+    } else {
+        SKIP_FOR_UNIT.contains(&word.to_lowercase().as_str())
+    }
+}
+
 /// The figures of a paragraph: digits (with %, $, bn, m, -hour …) and
 /// number words, each with the word it counts.
 pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
@@ -591,7 +600,6 @@ pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
                 continue;
             }
         }
-        let lower = tok.to_lowercase();
         // Years on their own ("in 2014") are dates, which the timeline covers.
         if has_digit
             && tok.len() == 4
@@ -601,27 +609,23 @@ pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
             out.push((s, e, "year".to_string()));
             continue;
         }
+        // Only the unit found is allocated: this runs for every figure.
         let unit = if tok.ends_with('%') {
             "%".to_string()
-        } else if let Some((_, suffix)) = lower.split_once('-') {
-            suffix.to_string()
+        } else if let Some((_, suffix)) = tok.split_once('-') {
+            suffix.to_lowercase()
         } else {
             tokens[k + 1..]
                 .iter()
                 .take(3)
-                .map(|&(a, b)| text[a..b].to_string())
-                .find(|w| {
-                    let l = w.to_lowercase();
-                    w.chars().next().is_some_and(char::is_lowercase)
-                        && !SKIP_FOR_UNIT.contains(&l.as_str())
-                })
+                .map(|&(a, b)| &text[a..b])
+                .find(|w| w.chars().next().is_some_and(char::is_lowercase) && !skipped_for_unit(w))
                 .map(|w| {
-                    let w = w.to_lowercase();
+                    let mut w = w.to_lowercase();
                     if w.ends_with('s') && w.len() > 3 {
-                        w[..w.len() - 1].to_string()
-                    } else {
-                        w
+                        w.pop();
                     }
+                    w
                 })
                 .unwrap_or_default()
         };

@@ -199,15 +199,36 @@ pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
         sources.push(text);
         prints.push(one.prints);
     }
-    let texts: Vec<&str> = quotes
-        .iter()
-        .map(|q: &Quote| &sources[q.source].paragraphs[q.paragraph].text[q.start..q.end])
-        .collect();
-    let statements = statements::group(&quotes, &texts);
-    let support = compare::best_support(&sources, &prints);
-    let pairs = compare::similarities(&prints);
-    let mut spellings = compare::name_spellings(&sources, project.participants.len());
-    spellings.extend(compare::spellings(&sources, &project.variants));
+    // The four comparisons are independent, and each has serial parts (an
+    // index built, groups joined): run side by side, one's serial part
+    // overlaps another's parallel one.
+    let ((statements, support), (pairs, spellings)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    let texts: Vec<&str> = quotes
+                        .iter()
+                        .map(|q: &Quote| {
+                            &sources[q.source].paragraphs[q.paragraph].text[q.start..q.end]
+                        })
+                        .collect();
+                    statements::group(&quotes, &texts)
+                },
+                || compare::best_support(&sources, &prints),
+            )
+        },
+        || {
+            rayon::join(
+                || compare::similarities(&prints),
+                || {
+                    let mut spellings =
+                        compare::name_spellings(&sources, project.participants.len());
+                    spellings.extend(compare::spellings(&sources, &project.variants));
+                    spellings
+                },
+            )
+        },
+    );
     Analysis {
         sources,
         quotes,
