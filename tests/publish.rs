@@ -125,6 +125,53 @@ fn pages_carry_description_canonical_and_open_graph() {
 }
 
 #[test]
+fn a_dossier_too_large_to_print_whole_prints_only_the_cited_paragraphs() {
+    let f = Fixture::empty();
+    f.write(
+        "dossier.yaml",
+        "title: Large dossier\nsummary: The bottom line [@a007:p2].\n",
+    );
+    f.write("content/participants.yaml", common::PARTICIPANTS);
+    f.write(
+        "content/topics/security.yaml",
+        "title: Security guarantees\nsummary: Guarantees were discussed [@a042].\nkeywords: [security guarantees]\n",
+    );
+    // One more source than the printable dossier prints whole.
+    for k in 0..=dossier::render::PRINT_WHOLE_UP_TO {
+        f.write(
+            &format!("content/articles/a{k:03}.txt"),
+            &format!("Envoys met on day {k}.\n\nThey spoke of security guarantees on day {k}.\n\nTalks end on day {k}.\n"),
+        );
+        f.write(
+            &format!("content/articles/a{k:03}.yaml"),
+            &format!("title: Day {k}\npublished: 2025-08-18\n"),
+        );
+    }
+    f.build();
+    let print = f.page("print/index.html");
+    assert!(print.contains("Appendix: the cited passages"));
+    assert!(
+        print.contains("from 2 sources"),
+        "the note counts the printed sources"
+    );
+    // The summary cites one paragraph: only that one of its source is printed.
+    assert!(print.contains(r#"id="s-a007""#));
+    assert!(print.contains(r#"id="s-a007-p2""#));
+    assert!(!print.contains(r#"id="s-a007-p1""#));
+    assert!(print.contains("cited paragraphs only"));
+    // A whole source cited is printed whole.
+    for n in 1..=3 {
+        assert!(print.contains(&format!(r#"id="s-a042-p{n}""#)), "a042 ¶{n}");
+    }
+    // Sources nobody cites are left to the site.
+    assert_eq!(print.matches(r#"<article class="print-source""#).count(), 2);
+    assert!(!print.contains(r#"id="s-a000""#));
+    assert!(print.contains("Its passages are on the topic’s pages of the site"));
+    assert!(print.contains(r##"href="#s-a007-p2""##));
+    assert!(common::broken_links(&f.public()).is_empty());
+}
+
+#[test]
 fn the_printable_dossier_holds_everything_with_citations_into_the_appendix() {
     let site = default_site(None);
     let print = read(&site, "print/index.html");

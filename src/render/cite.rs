@@ -88,6 +88,12 @@ impl<'m> Citer<'m> {
         prose.map(|p| self.prose(p))
     }
 
+    /// What has been cited so far: each source (by id) and paragraph range,
+    /// `from` being 0 for a whole source.
+    pub fn cited(&self) -> impl Iterator<Item = &Ref> {
+        self.refs.iter().map(|(r, _)| r)
+    }
+
     /// The references, in the order of their numbers.
     pub fn finish(self) -> Vec<RefView> {
         self.refs.into_iter().map(|(_, v)| v).collect()

@@ -7,6 +7,7 @@ pub mod cite;
 pub mod json;
 pub mod markdown;
 mod pages;
+pub use pages::PRINT_WHOLE_UP_TO;
 mod search;
 pub mod templates;
 pub mod view;

@@ -125,6 +125,10 @@ struct SimilarityCell {
 }
 
 /// Marks the place of the appendix in the rendered print page.
+/// The printable dossier carries every source's full text up to this many
+/// sources; beyond, it would run to thousands of printed pages, so its
+/// appendix holds the paragraphs the dossier cites.
+pub const PRINT_WHOLE_UP_TO: usize = 100;
 const APPENDIX_MARK: &str = "<!-- dossier: the appendix of sources -->";
 
 /// Words shown on each side of a participant's mention on their page.
@@ -913,6 +917,8 @@ impl<'m> Pages<'_, 'm> {
             /// The source's card.
             card: tera::Value,
             paragraphs: Vec<PrintPara<'a>>,
+            /// Only the cited paragraphs are printed (an abridged dossier).
+            excerpt: bool,
         }
         #[derive(Serialize)]
         struct PrintPage<'a> {
@@ -922,9 +928,16 @@ impl<'m> Pages<'_, 'm> {
             participants: &'a [view::ParticipantCard],
             /// Where the sources go: `partials/print_source.html`, once each.
             appendix: &'static str,
+            /// Too many sources to print them whole: the appendix holds
+            /// only what the dossier cites.
+            abridged: bool,
+            sources_total: usize,
+            sources_printed: usize,
         }
+        let abridged = m.sources.len() > PRINT_WHOLE_UP_TO;
         let summary = citer.prose_opt(m.project.summary.as_ref());
-        // The topics point into the appendix rather than repeat its text.
+        // The topics point into the appendix rather than repeat its text;
+        // an abridged appendix does not hold their passages.
         let topics = (0..m.topics.len())
             .map(|t| {
                 let summary = citer.prose_opt(m.project.topics[t].summary.as_ref());
@@ -933,6 +946,7 @@ impl<'m> Pages<'_, 'm> {
                     .sources
                     .iter()
                     .enumerate()
+                    .filter(|_| !abridged)
                     .filter_map(|(s, text)| {
                         let id = &m.sources[s].id;
                         let refs: Vec<PrintRef> = text
@@ -958,12 +972,33 @@ impl<'m> Pages<'_, 'm> {
             })
             .collect();
         let timeline = self.events(&mut citer, true);
+        // Which paragraphs of which sources the appendix prints: all of
+        // every source, or, abridged, the cited ones (`None`: all of it).
+        let mut printed: BTreeMap<usize, Option<Vec<(usize, usize)>>> = BTreeMap::new();
+        if abridged {
+            for r in citer.cited() {
+                let Some(s) = m.sources.iter().position(|c| c.id == r.source) else {
+                    continue;
+                };
+                let entry = printed.entry(s).or_insert_with(|| Some(Vec::new()));
+                match (r.from, entry.as_mut()) {
+                    (0, _) => *entry = None,
+                    (from, Some(ranges)) => ranges.push((from, r.to.max(from))),
+                    (_, None) => {}
+                }
+            }
+        } else {
+            printed.extend((0..m.sources.len()).map(|s| (s, None)));
+        }
         let page = PrintPage {
             summary,
             topics,
             timeline,
             participants: &m.participants,
             appendix: APPENDIX_MARK,
+            abridged,
+            sources_total: m.sources.len(),
+            sources_printed: printed.len(),
         };
         let path = "print/index.html";
         let context = self.context(path, "print", citer.finish(), None, &page)?;
@@ -978,12 +1013,19 @@ impl<'m> Pages<'_, 'm> {
             w.write_all(head.as_bytes())
                 .map_err(|e| write_error(path, e))?;
             if head.len() < html.len() {
-                for s in 0..m.sources.len() {
+                for (&s, ranges) in &printed {
+                    let shown = |n: usize| {
+                        ranges
+                            .as_ref()
+                            .is_none_or(|r| r.iter().any(|&(a, b)| (a..=b).contains(&n)))
+                    };
                     let src = PrintSource {
                         card: m.source_card(s),
+                        excerpt: ranges.is_some(),
                         paragraphs: m.analysis.sources[s]
                             .paragraphs
                             .iter()
+                            .filter(|p| shown(p.n))
                             .map(|p| PrintPara {
                                 n: p.n,
                                 heading: p.heading,
