@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{Fixture, broken_links, site_files};
 
 #[test]
@@ -92,6 +94,13 @@ fn every_internal_link_resolves() {
 #[test]
 fn script_in_articles_and_yaml_is_escaped() {
     let f = Fixture::empty();
+    write_hostile(&f);
+    f.build();
+    check_inert(&f);
+}
+
+/// A dossier whose every field and text tries to inject markup or script.
+fn write_hostile(f: &Fixture) {
     let evil = "<script>alert(1)</script>";
     f.write(
         "dossier.yaml",
@@ -114,9 +123,11 @@ fn script_in_articles_and_yaml_is_escaped() {
     f.write("content/articles/x.yaml", &format!("title: \"A {evil}\"\n"));
     f.write(
         "content/articles/y.md",
-        &format!("---\ntitle: Y\n---\nRaw {evil} in markdown.\n\n<div onclick=\"x\">block</div>\n"),
+        &format!("---\ntitle: Y\n---\nRaw {evil} in markdown.\n\n## Heading {evil}\n\n<div onclick=\"x\">block</div>\n"),
     );
-    f.build();
+}
+
+fn check_inert(f: &Fixture) {
     for (path, bytes) in site_files(&f.public()) {
         if !path.ends_with(".html") {
             continue;
@@ -159,6 +170,100 @@ fn script_in_articles_and_yaml_is_escaped() {
             || source.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
         "{source}"
     );
+}
+
+/// The partials that have built-in renderers (src/render/hooks.rs).
+const HOOKED_PARTIALS: &[&str] = &[
+    "source_paragraph",
+    "passage_item",
+    "passage",
+    "quote",
+    "source_badge",
+    "statement",
+];
+
+/// Builds the dossier at `root` as it is, then with the hooked partials
+/// copied unchanged into its own templates, which Tera then renders: both
+/// sites must be the same, byte for byte.
+fn assert_built_in_renderers_match_their_partials(root: &Path) {
+    let out = tempfile::tempdir().unwrap();
+    let (fast, tera) = (out.path().join("fast"), out.path().join("tera"));
+    common::build_site(root, &fast, &[]);
+    let partials = root.join("templates/partials");
+    std::fs::create_dir_all(&partials).unwrap();
+    for name in HOOKED_PARTIALS {
+        let file = format!("{name}.html");
+        let default = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("templates/partials")
+            .join(&file);
+        std::fs::copy(default, partials.join(&file)).unwrap();
+    }
+    common::build_site(root, &tera, &[]);
+    let (fast, tera) = (site_files(&fast), site_files(&tera));
+    assert_eq!(
+        fast.keys().collect::<Vec<_>>(),
+        tera.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &fast {
+        assert!(
+            bytes == &tera[path],
+            "{}: {path} differs from the partials' rendering",
+            root.display()
+        );
+    }
+}
+
+#[test]
+fn built_in_renderers_write_what_their_partials_would() {
+    // The default dossier: real articles, estimated dates, unattributed quotes.
+    let dir = tempfile::tempdir().unwrap();
+    let default = dir.path().join("default");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(&default).unwrap();
+    std::fs::copy(repo.join("dossier.yaml"), default.join("dossier.yaml")).unwrap();
+    for entry in walkdir::WalkDir::new(repo.join("content")) {
+        let entry = entry.unwrap();
+        let to = default.join(entry.path().strip_prefix(repo).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    assert_built_in_renderers_match_their_partials(&default);
+    // Many sources: shared statements, single-source passages, paginated lists.
+    let synth = dir.path().join("synth");
+    dossier::synth::write_corpus(&synth, 150, 3).unwrap();
+    assert_built_in_renderers_match_their_partials(&synth);
+    // Markup everywhere, and a heading.
+    let f = Fixture::empty();
+    write_hostile(&f);
+    assert_built_in_renderers_match_their_partials(f.root());
+}
+
+#[test]
+fn a_dossier_s_own_copy_of_a_hooked_partial_is_what_renders() {
+    let f = Fixture::new();
+    f.write(
+        "templates/partials/passage_item.html",
+        "<li class=\"mine\">{{ passage.n }} of {{ group.source.label }}: {% include \"partials/passage.html\" %}</li>\n",
+    );
+    f.write(
+        "templates/partials/source_paragraph.html",
+        "<div class=\"my-para\" id=\"{{ passage.anchor }}\">{{ passage.html | safe }} {{ site.title }}</div>\n",
+    );
+    f.build();
+    let topic = f.page("topics/security/index.html");
+    assert!(
+        topic.contains(r#"<li class="mine">2 of Test News: <p class="passage-text">"#),
+        "{topic}"
+    );
+    let source = f.page("sources/a1/index.html");
+    assert!(
+        source.contains(r#"<div class="my-para" id="p1">Zelensky arrived in Washington."#),
+        "{source}"
+    );
+    assert!(!source.contains(r#"<div class="para""#));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! corpus), built from the shared view model.
 
 pub mod cite;
+mod hooks;
 pub mod json;
 pub mod markdown;
 mod pages;
@@ -56,6 +57,8 @@ pub struct Renderer {
     origins: BTreeMap<String, Origin>,
     sources: BTreeMap<String, String>,
     assets: Vec<(OutputFile, Origin)>,
+    /// The partials whose built-in renderers are used.
+    builtin: hooks::Builtin,
 }
 
 impl Renderer {
@@ -94,11 +97,13 @@ impl Renderer {
                 (file, a.origin)
             })
             .collect();
+        let builtin = hooks::Builtin::new(|name| origins.get(name).cloned());
         Ok(Renderer {
             tera,
             origins,
             sources,
             assets,
+            builtin,
         })
     }
 

@@ -9,7 +9,10 @@ use serde::Serialize;
 use tera::Context;
 
 use super::cite::{CitedView, Citer, RefView};
-use super::view::{self, Counted, Link, Model, QuoteView, SourceCard, SourceGroup, marks};
+use super::hooks;
+use super::view::{
+    self, Counted, Link, Model, PassageGroup, QuoteView, Segment, SourceCard, SourceGroup, marks,
+};
 use super::{Renderer, Sink, template_error, write_error};
 use crate::analyze::compare::DERIVATIVE_AT;
 use crate::diagnostic::Diagnostic;
@@ -272,6 +275,120 @@ impl<'m> Pages<'_, 'm> {
             .map_err(|e| template_error(&e, &self.renderer.origins, &self.renderer.sources))
     }
 
+    /// The context of an item rendered with a dossier's own partial: what
+    /// every page has (but its references), made the first time it is needed.
+    fn item_context<'c>(
+        &self,
+        made: &'c mut Option<Context>,
+        path: &str,
+        section: &'static str,
+    ) -> Result<&'c Context, Diagnostic> {
+        if made.is_none() {
+            #[derive(Serialize)]
+            struct Nothing {}
+            *made = Some(self.context(path, section, Vec::new(), None, &Nothing {})?);
+        }
+        Ok(made.as_ref().expect("made above"))
+    }
+
+    /// Paragraph `i` of source `s` on the source's page, with `marks`
+    /// highlighted: `partials/source_paragraph.html`.
+    fn source_paragraph(
+        &self,
+        out: &mut Vec<u8>,
+        items: &mut Option<Context>,
+        path: &str,
+        s: usize,
+        i: usize,
+        marks: &[(usize, usize, &'static str)],
+    ) -> Page {
+        let m = self.model;
+        if self.renderer.builtin.source_paragraph {
+            let text = &m.analysis.sources[s].paragraphs[i].text;
+            hooks::source_paragraph(out, m, s, i, &view::segments(text, marks), root_of(path));
+            return Ok(());
+        }
+        let mut context = self.item_context(items, path, "sources")?.clone();
+        context.insert("passage", &m.tagged_passage(s, i, marks));
+        self.render_to(hooks::SOURCE_PARAGRAPH, &context, path, out)
+    }
+
+    /// Paragraph `i` of source `s` in a list of passages grouped by source,
+    /// shown as `segments`: `partials/passage_item.html`.
+    #[allow(clippy::too_many_arguments)]
+    fn passage_item(
+        &self,
+        out: &mut Vec<u8>,
+        items: &mut Option<Context>,
+        path: &str,
+        section: &'static str,
+        s: usize,
+        i: usize,
+        segments: &[Segment],
+    ) -> Page {
+        let m = self.model;
+        if self.renderer.builtin.passage_item {
+            hooks::passage_item(out, m, s, i, segments, root_of(path));
+            return Ok(());
+        }
+        #[derive(Serialize)]
+        struct Group {
+            source: tera::Value,
+        }
+        let mut context = self.item_context(items, path, section)?.clone();
+        context.insert("passage", &m.passage_as(s, i, view::to_html(segments)));
+        context.insert(
+            "group",
+            &Group {
+                source: m.source_ref(s),
+            },
+        );
+        self.render_to(hooks::PASSAGE_ITEM, &context, path, out)
+    }
+
+    /// Quotes `quotes` as `partials/quote.html` renders each, for the page
+    /// at `path`.
+    fn quotes_html(
+        &self,
+        quotes: &[crate::analyze::Quote],
+        items: &mut Option<Context>,
+        path: &str,
+        section: &'static str,
+    ) -> Result<String, Diagnostic> {
+        let m = self.model;
+        let mut out = Vec::with_capacity(quotes.len() * 768);
+        for q in quotes {
+            if self.renderer.builtin.quote {
+                hooks::quote(&mut out, m, q, root_of(path));
+            } else {
+                let mut context = self.item_context(items, path, section)?.clone();
+                context.insert("quote", &m.quote(q));
+                self.render_to(hooks::QUOTE, &context, path, &mut out)?;
+            }
+        }
+        Ok(String::from_utf8(out).expect("pages are UTF-8"))
+    }
+
+    /// Statement `st` as `partials/statement.html` renders it, for the page
+    /// at `path`.
+    fn statement_html(
+        &self,
+        st: &crate::analyze::statements::Statement,
+        items: &mut Option<Context>,
+        path: &str,
+        section: &'static str,
+    ) -> Result<String, Diagnostic> {
+        let mut out = Vec::with_capacity(st.quotes.len() * 1024);
+        if self.renderer.builtin.statement {
+            hooks::statement(&mut out, self.model, st, root_of(path));
+        } else {
+            let mut context = self.item_context(items, path, section)?.clone();
+            context.insert("statement", &self.statement(st));
+            self.render_to(hooks::STATEMENT, &context, path, &mut out)?;
+        }
+        Ok(String::from_utf8(out).expect("pages are UTF-8"))
+    }
+
     fn render_to(
         &self,
         template: &str,
@@ -398,28 +515,32 @@ impl<'m> Pages<'_, 'm> {
         let mut groups = Vec::new();
         let mut figures = Vec::new();
         let mut quotes = Vec::new();
+        let mut items = None;
         for &s in here {
             let text = &m.analysis.sources[s];
-            let passages: Vec<_> = text
+            let mut passages = Vec::new();
+            let mut count = 0;
+            for (i, p) in text
                 .paragraphs
                 .iter()
                 .enumerate()
                 .filter(|(_, p)| on_topic(p))
-                .map(|(i, p)| {
-                    figures.extend(self.figures_of(s, i));
-                    m.passage(s, i, &marks(&p.topic_hits, |o| o == t, "kw"))
-                })
-                .collect();
+            {
+                figures.extend(self.figures_of(s, i));
+                let segments = view::segments(&p.text, &marks(&p.topic_hits, |o| o == t, "kw"));
+                self.passage_item(&mut passages, &mut items, &path, "topics", s, i, &segments)?;
+                count += 1;
+            }
             quotes.extend(
                 m.analysis.quotes[m.quotes_of(s)]
                     .iter()
                     .filter(|q| on_topic(&text.paragraphs[q.paragraph]))
-                    .map(|q| m.quote(q)),
+                    .cloned(),
             );
-            groups.push(SourceGroup {
+            groups.push(PassageGroup {
                 source: m.source_ref(s),
-                count: passages.len(),
-                passages,
+                count,
+                passages_html: String::from_utf8(passages).expect("pages are UTF-8"),
             });
         }
         // Like with like: figures of one unit stand side by side.
@@ -469,12 +590,13 @@ impl<'m> Pages<'_, 'm> {
         struct TopicPage<'a> {
             topic: &'a view::TopicCard,
             summary: Option<CitedView>,
-            groups: Vec<SourceGroup<'a>>,
+            groups: Vec<PassageGroup>,
             silent: Vec<tera::Value>,
             /// How many sources miss the topic (named in `silent` when few).
             silent_count: usize,
             sources_total: usize,
-            quotes: Vec<QuoteView<'a>>,
+            /// Each rendered by `partials/quote.html`.
+            quotes_html: String,
             participants: Vec<Counted<view::Brief<'a>>>,
             figures: Vec<FigureView<'a>>,
             events: Vec<EventView>,
@@ -496,7 +618,7 @@ impl<'m> Pages<'_, 'm> {
             silent,
             silent_count: if first { silent_count } else { 0 },
             sources_total: m.sources.len(),
-            quotes,
+            quotes_html: self.quotes_html(&quotes, &mut items, &path, "topics")?,
             participants: people,
             figures,
             events,
@@ -522,20 +644,20 @@ impl<'m> Pages<'_, 'm> {
         let mut citer = Citer::new(m, root_of(&path));
         let text = &m.analysis.sources[s];
         let own_quotes = &m.analysis.quotes[m.quotes_of(s)];
-        let paragraphs: Vec<_> = text
-            .paragraphs
-            .iter()
-            .enumerate()
-            .map(|(i, _)| {
-                let quote_marks: Vec<(usize, usize, &'static str)> = own_quotes
-                    .iter()
-                    .filter(|q| q.paragraph == i)
-                    .map(|q| (q.start, q.end, "quote"))
-                    .collect();
-                m.tagged_passage(s, i, &quote_marks)
-            })
-            .collect();
-        let quotes: Vec<_> = own_quotes.iter().map(|q| m.quote(q)).collect();
+        let mut items = None;
+        let mut paragraphs = Vec::with_capacity(text.paragraphs.len() * 1024);
+        for i in 0..text.paragraphs.len() {
+            let quote_marks: Vec<(usize, usize, &'static str)> = own_quotes
+                .iter()
+                .filter(|q| q.paragraph == i)
+                .map(|q| (q.start, q.end, "quote"))
+                .collect();
+            self.source_paragraph(&mut paragraphs, &mut items, &path, s, i, &quote_marks)?;
+        }
+        let single_source = (0..text.paragraphs.len())
+            .filter(|&i| view::is_unique(m.analysis, s, i))
+            .count();
+        let quotes_html = self.quotes_html(own_quotes, &mut items, &path, "sources")?;
         let topics: Vec<_> = m
             .topics
             .iter()
@@ -569,8 +691,10 @@ impl<'m> Pages<'_, 'm> {
         struct SourcePage<'a> {
             source: &'a SourceCard,
             notes: Option<CitedView>,
-            paragraphs: Vec<view::Passage<'a>>,
-            quotes: Vec<QuoteView<'a>>,
+            /// Each rendered by `partials/source_paragraph.html`.
+            paragraphs_html: String,
+            /// Each rendered by `partials/quote.html`.
+            quotes_html: String,
             topics: Vec<Counted<view::Brief<'a>>>,
             participants: Vec<Counted<view::Brief<'a>>>,
             similar: Vec<PairView>,
@@ -580,9 +704,9 @@ impl<'m> Pages<'_, 'm> {
         let page = SourcePage {
             source: &m.sources[s],
             notes,
-            single_source: paragraphs.iter().filter(|p| p.unique).count(),
-            paragraphs,
-            quotes,
+            single_source,
+            paragraphs_html: String::from_utf8(paragraphs).expect("pages are UTF-8"),
+            quotes_html,
             topics,
             participants: people,
             similar: self.pairs(Some(s)).collect(),
@@ -616,30 +740,36 @@ impl<'m> Pages<'_, 'm> {
             &all[from..(from + per).min(all.len())]
         };
         let mut groups = Vec::new();
+        let mut items = None;
         for &s in slice(&m.mentioning[p]) {
-            let passages = m.analysis.sources[s]
-                .paragraphs
-                .iter()
-                .enumerate()
-                .filter(|(_, para)| para.participants().contains(&p))
-                .map(|(i, para)| {
-                    // Mentions can be many: show each in its context only.
-                    let hits = marks(&para.participant_hits, |o| o == p, "who");
-                    let html =
-                        view::to_html(&view::excerpt(&para.text, &hits, MENTION_CONTEXT_WORDS));
-                    m.passage_as(s, i, html)
-                })
-                .collect();
-            groups.push(SourceGroup {
+            let mut passages = Vec::new();
+            let paragraphs = m.analysis.sources[s].paragraphs.iter().enumerate();
+            for (i, para) in paragraphs.filter(|(_, para)| para.participants().contains(&p)) {
+                // Mentions can be many: show each in its context only.
+                let hits = marks(&para.participant_hits, |o| o == p, "who");
+                let segments = view::excerpt(&para.text, &hits, MENTION_CONTEXT_WORDS);
+                self.passage_item(
+                    &mut passages,
+                    &mut items,
+                    &path,
+                    "participants",
+                    s,
+                    i,
+                    &segments,
+                )?;
+            }
+            groups.push(PassageGroup {
                 source: m.source_ref(s),
                 count: m.analysis.mentions[p][s],
-                passages,
+                passages_html: String::from_utf8(passages).expect("pages are UTF-8"),
             });
         }
-        let statements: Vec<StatementView> = slice(&m.spoken[p])
+        let statements = slice(&m.spoken[p])
             .iter()
-            .map(|&k| self.statement(&m.analysis.statements[k]))
-            .collect();
+            .map(|&k| {
+                self.statement_html(&m.analysis.statements[k], &mut items, &path, "participants")
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let mut topics: BTreeMap<usize, usize> = BTreeMap::new();
         if first {
             for &s in &m.mentioning[p] {
@@ -667,8 +797,9 @@ impl<'m> Pages<'_, 'm> {
         struct ParticipantPage<'a> {
             participant: &'a view::ParticipantCard,
             notes: Option<CitedView>,
-            groups: Vec<SourceGroup<'a>>,
-            statements: Vec<StatementView<'a>>,
+            groups: Vec<PassageGroup>,
+            /// Each rendered by `partials/statement.html`.
+            statements: Vec<String>,
             topics: Vec<Counted<view::Brief<'a>>>,
             spellings: Vec<SpellingView<'a>>,
             /// This page's number, and the pager (empty for a single page).
@@ -728,8 +859,9 @@ impl<'m> Pages<'_, 'm> {
     pub fn quotes(&self, number: usize) -> Page {
         let m = self.model;
         #[derive(Serialize)]
-        struct QuotesPage<'a> {
-            statements: Vec<StatementView<'a>>,
+        struct QuotesPage {
+            /// Each rendered by `partials/statement.html`.
+            statements: Vec<String>,
             quotes: usize,
             statement_count: usize,
             shared: usize,
@@ -742,10 +874,11 @@ impl<'m> Pages<'_, 'm> {
         let root = root_of(&path);
         let from = (number - 1) * QUOTES_PER_PAGE;
         let all = &m.analysis.statements;
-        let statements: Vec<StatementView> = all[from..(from + QUOTES_PER_PAGE).min(all.len())]
+        let mut items = None;
+        let statements = all[from..(from + QUOTES_PER_PAGE).min(all.len())]
             .iter()
-            .map(|st| self.statement(st))
-            .collect();
+            .map(|st| self.statement_html(st, &mut items, &path, "quotes"))
+            .collect::<Result<Vec<_>, _>>()?;
         let page = QuotesPage {
             quotes: m.analysis.quotes.len(),
             statement_count: all.len(),

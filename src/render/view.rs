@@ -202,6 +202,16 @@ pub struct Counted<T: Serialize> {
     pub count: usize,
 }
 
+/// The passages of one source on a topic or participant page, each already
+/// rendered by `partials/passage_item.html`.
+#[derive(Serialize)]
+pub struct PassageGroup {
+    /// A [`SourceRef`].
+    pub source: tera::Value,
+    pub count: usize,
+    pub passages_html: String,
+}
+
 #[derive(Serialize)]
 pub struct SourceGroup<'a> {
     /// A [`SourceRef`].
@@ -818,19 +828,24 @@ pub fn excerpt<'t>(
 /// Segments as HTML: escaped text, highlights marked with their class.
 pub fn to_html(segments: &[Segment]) -> String {
     let mut out = Vec::with_capacity(segments.iter().map(|s| s.text.len() + 24).sum());
+    write_html(&mut out, segments);
+    String::from_utf8(out).expect("escaped UTF-8 text stays UTF-8")
+}
+
+/// [`to_html`], appended to `out`.
+pub fn write_html(out: &mut Vec<u8>, segments: &[Segment]) {
     for s in segments {
         // Writing to a Vec cannot fail.
         if s.class.is_empty() {
-            let _ = tera::escape_html(s.text, &mut out);
+            let _ = tera::escape_html(s.text, out);
         } else {
             out.extend_from_slice(b"<mark class=\"");
             out.extend_from_slice(s.class.as_bytes());
             out.extend_from_slice(b"\">");
-            let _ = tera::escape_html(s.text, &mut out);
+            let _ = tera::escape_html(s.text, out);
             out.extend_from_slice(b"</mark>");
         }
     }
-    String::from_utf8(out).expect("escaped UTF-8 text stays UTF-8")
 }
 
 /// Splits `text` into plain and highlighted runs. Overlapping ranges are

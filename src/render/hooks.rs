@@ -1,0 +1,323 @@
+//! Built-in renderers for the partials a large dossier renders most often: a
+//! source page's paragraphs and the passages listed on topic, participant and
+//! differences pages. There are hundreds of thousands of them at 10,000
+//! sources, and Tera looks every variable up by name, so these write what the
+//! default partials would write, straight from the analysis.
+//!
+//! Like Hugo's render hooks, a template decides: when a dossier or its theme
+//! has its own copy of one of these partials (or of `partials/passage.html`,
+//! which they include), that partial is rendered by Tera instead, item by
+//! item. A test builds dossiers both ways and requires identical bytes.
+
+use std::io::Write;
+
+use super::templates::Origin;
+use super::view::{self, Model, Segment};
+use crate::analyze::statements::Statement;
+use crate::analyze::{Paragraph, Quote};
+
+/// One paragraph of a source page.
+pub const SOURCE_PARAGRAPH: &str = "partials/source_paragraph.html";
+/// One passage in a list grouped by source (topic, participant and
+/// differences pages).
+pub const PASSAGE_ITEM: &str = "partials/passage_item.html";
+/// A quote with its speaker and source (source and topic pages).
+pub const QUOTE: &str = "partials/quote.html";
+/// A statement and each outlet's rendering of it (participant and quotes pages).
+pub const STATEMENT: &str = "partials/statement.html";
+/// The passage text and its single-source flag, which both include.
+const PASSAGE: &str = "partials/passage.html";
+/// A source's outlet and date, which a quote includes.
+const SOURCE_BADGE: &str = "partials/source_badge.html";
+
+/// Which partials the built-in renderers stand in for.
+#[derive(Debug, Clone, Copy)]
+pub struct Builtin {
+    pub source_paragraph: bool,
+    pub passage_item: bool,
+    pub quote: bool,
+    pub statement: bool,
+}
+
+impl Builtin {
+    pub fn new(origin: impl Fn(&str) -> Option<Origin>) -> Builtin {
+        let built_in = |name: &str| matches!(origin(name), Some(Origin::BuiltIn(_)));
+        let passage = built_in(PASSAGE);
+        Builtin {
+            source_paragraph: passage && built_in(SOURCE_PARAGRAPH),
+            passage_item: passage && built_in(PASSAGE_ITEM),
+            quote: built_in(QUOTE) && built_in(SOURCE_BADGE),
+            statement: built_in(STATEMENT) && built_in(SOURCE_BADGE),
+        }
+    }
+}
+
+/// Writes `text` escaped as Tera's autoescape does.
+fn text(out: &mut Vec<u8>, text: &str) {
+    // Writing into a Vec cannot fail.
+    let _ = tera::escape_html(text, out);
+}
+
+fn number(out: &mut Vec<u8>, n: usize) {
+    let _ = write!(out, "{n}");
+}
+
+/// `partials/passage.html`: the text, and the flag when no other source
+/// carries it.
+fn passage(out: &mut Vec<u8>, segments: &[Segment], unique: bool) {
+    out.extend_from_slice(b"<p class=\"passage-text\">");
+    view::write_html(out, segments);
+    out.extend_from_slice(b"</p>\n");
+    if unique {
+        out.extend_from_slice(
+            "<p class=\"single-source\">Only in this source: no other source carries this passage’s substance.</p>"
+                .as_bytes(),
+        );
+    }
+    out.push(b'\n');
+}
+
+/// `partials/source_paragraph.html` for paragraph `i` of source `s`, its
+/// text made of `segments`; `root` leads back to the site root.
+pub fn source_paragraph(
+    out: &mut Vec<u8>,
+    m: &Model,
+    s: usize,
+    i: usize,
+    segments: &[Segment],
+    root: &str,
+) {
+    let para: &Paragraph = &m.analysis.sources[s].paragraphs[i];
+    let n = para.n;
+    if para.heading {
+        out.extend_from_slice(b"<h3 class=\"para para-heading\" id=\"p");
+        number(out, n);
+        out.extend_from_slice(b"\"><a class=\"para-ref\" href=\"#p");
+        number(out, n);
+        out.extend_from_slice(b"\" aria-label=\"Paragraph ");
+        number(out, n);
+        out.extend_from_slice("\">¶".as_bytes());
+        number(out, n);
+        out.extend_from_slice(b"</a> ");
+        view::write_html(out, segments);
+        out.extend_from_slice(b"</h3>\n");
+        return;
+    }
+    out.extend_from_slice(b"<div class=\"para\" id=\"p");
+    number(out, n);
+    out.extend_from_slice(b"\">\n  <a class=\"para-ref\" href=\"#p");
+    number(out, n);
+    out.extend_from_slice(b"\" aria-label=\"Paragraph ");
+    number(out, n);
+    out.extend_from_slice("\">¶".as_bytes());
+    number(out, n);
+    out.extend_from_slice(b"</a>\n  ");
+    passage(out, segments, view::is_unique(m.analysis, s, i));
+    out.extend_from_slice(b"\n  ");
+    if !para.topics().is_empty() || !para.participants().is_empty() {
+        out.extend_from_slice(b"<p class=\"para-tags\">");
+        for &t in para.topics() {
+            tag(
+                out,
+                "topic-tag",
+                root,
+                &m.topics[t].href,
+                &m.topics[t].title,
+            );
+        }
+        for &p in para.participants() {
+            let card = &m.participants[p];
+            tag(out, "person-tag", root, &card.href, &card.name);
+        }
+        out.extend_from_slice(b"</p>\n  ");
+    }
+    out.extend_from_slice(b"</div>\n");
+}
+
+fn tag(out: &mut Vec<u8>, class: &str, root: &str, href: &str, label: &str) {
+    out.extend_from_slice(b"<a class=\"tag ");
+    out.extend_from_slice(class.as_bytes());
+    out.extend_from_slice(b"\" href=\"");
+    text(out, root);
+    text(out, href);
+    out.extend_from_slice(b"\">");
+    text(out, label);
+    out.extend_from_slice(b"</a> ");
+}
+
+/// `partials/passage_item.html` for paragraph `i` of source `s`, shown as
+/// `segments` (the whole text, or an excerpt).
+pub fn passage_item(
+    out: &mut Vec<u8>,
+    m: &Model,
+    s: usize,
+    i: usize,
+    segments: &[Segment],
+    root: &str,
+) {
+    let n = m.analysis.sources[s].paragraphs[i].n;
+    let card = &m.sources[s];
+    out.extend_from_slice(b"<li class=\"passage\"><a class=\"para-ref\" href=\"");
+    text(out, root);
+    text(out, &card.href);
+    out.extend_from_slice(b"#p");
+    number(out, n);
+    out.extend_from_slice(b"\" aria-label=\"Paragraph ");
+    number(out, n);
+    out.extend_from_slice(b" of ");
+    text(out, &card.label);
+    out.extend_from_slice("\">¶".as_bytes());
+    number(out, n);
+    out.extend_from_slice(b"</a> ");
+    passage(out, segments, view::is_unique(m.analysis, s, i));
+    out.extend_from_slice(b"</li>\n");
+}
+
+/// `partials/quote.html` for quote `q`.
+pub fn quote(out: &mut Vec<u8>, m: &Model, q: &Quote, root: &str) {
+    let n = m.analysis.sources[q.source].paragraphs[q.paragraph].n;
+    let card = &m.sources[q.source];
+    let href = |out: &mut Vec<u8>| {
+        text(out, root);
+        text(out, &card.href);
+        out.extend_from_slice(b"#p");
+        number(out, n);
+    };
+    out.extend_from_slice(b"<figure class=\"quote-card\">\n  <blockquote cite=\"");
+    href(out);
+    out.extend_from_slice("\"><p>“".as_bytes());
+    text(out, m.analysis.quote_text(q));
+    out.extend_from_slice("”</p></blockquote>\n  <figcaption>".as_bytes());
+    match q.speaker {
+        Some(p) => {
+            let who = &m.participants[p];
+            out.extend_from_slice(b"<a class=\"speaker\" href=\"");
+            text(out, root);
+            text(out, &who.href);
+            out.extend_from_slice(b"\">");
+            text(out, &who.name);
+            out.extend_from_slice(b"</a>");
+        }
+        None => {
+            out.extend_from_slice(b"<span class=\"unattributed\">Unattributed");
+            if let Some(d) = q.descriptor.as_deref().filter(|d| !d.is_empty()) {
+                out.extend_from_slice(b" (");
+                text(out, d);
+                out.push(b')');
+            }
+            out.extend_from_slice(b"</span>");
+        }
+    }
+    out.extend_from_slice(b", in ");
+    source_badge(out, card, root);
+    out.extend_from_slice(b" <a class=\"para-ref\" href=\"");
+    href(out);
+    out.extend_from_slice("\">¶".as_bytes());
+    number(out, n);
+    out.extend_from_slice(b"</a></figcaption>\n</figure>\n");
+}
+
+/// `partials/source_badge.html` for `card`.
+fn source_badge(out: &mut Vec<u8>, card: &view::SourceCard, root: &str) {
+    out.extend_from_slice(b"<a class=\"badge\" href=\"");
+    text(out, root);
+    text(out, &card.href);
+    out.extend_from_slice(b"\"><span class=\"badge-outlet\">");
+    text(out, &card.label);
+    out.extend_from_slice(b"</span>");
+    if let Some(published) = card.published.as_deref().filter(|p| !p.is_empty()) {
+        let estimated = card.published_estimated;
+        out.extend_from_slice(b" <time class=\"badge-date");
+        if estimated {
+            out.extend_from_slice(b" estimated");
+        }
+        out.extend_from_slice(b"\" datetime=\"");
+        text(out, card.published_iso.as_deref().unwrap_or(""));
+        out.push(b'"');
+        if estimated {
+            out.extend_from_slice(b" title=\"Estimated date\"");
+        }
+        out.push(b'>');
+        if estimated {
+            out.extend_from_slice(b"c. ");
+        }
+        text(out, published);
+        out.extend_from_slice(b"</time>");
+    }
+    out.extend_from_slice(b"</a>\n");
+}
+
+/// `partials/statement.html` for statement `st`.
+pub fn statement(out: &mut Vec<u8>, m: &Model, st: &Statement, root: &str) {
+    let quotes = &m.analysis.quotes;
+    let first = quotes[st.quotes[0]].source;
+    let shared = st.quotes.iter().any(|&q| quotes[q].source != first);
+    out.extend_from_slice(b"<div class=\"statement");
+    if shared {
+        out.extend_from_slice(b" shared");
+    }
+    out.extend_from_slice(b"\">\n  <header class=\"statement-head\">\n    ");
+    match st.speaker {
+        Some(p) => {
+            let who = &m.participants[p];
+            out.extend_from_slice(b"<a class=\"speaker\" href=\"");
+            text(out, root);
+            text(out, &who.href);
+            out.extend_from_slice(b"\">");
+            text(out, &who.name);
+            out.extend_from_slice(b"</a>");
+        }
+        None => {
+            out.extend_from_slice(b"<span class=\"unattributed\">Unattributed");
+            let descriptor = st
+                .quotes
+                .iter()
+                .find_map(|&q| quotes[q].descriptor.as_deref());
+            if let Some(d) = descriptor.filter(|d| !d.is_empty()) {
+                out.extend_from_slice(b" (");
+                text(out, d);
+                out.push(b')');
+            }
+            out.extend_from_slice(b"</span>");
+        }
+    }
+    out.extend_from_slice(b"\n    ");
+    if shared {
+        out.extend_from_slice(b"<span class=\"flag\">reported by ");
+        number(out, st.quotes.len());
+        out.extend_from_slice(b" outlets</span>");
+    }
+    out.extend_from_slice(b"\n  </header>\n  <div class=\"variants\">\n  ");
+    for &k in &st.quotes {
+        let q = &quotes[k];
+        let para = &m.analysis.sources[q.source].paragraphs[q.paragraph];
+        let card = &m.sources[q.source];
+        let href = |out: &mut Vec<u8>| {
+            text(out, root);
+            text(out, &card.href);
+            out.extend_from_slice(b"#p");
+            number(out, para.n);
+        };
+        out.extend_from_slice(b"\n    <figure class=\"variant\">\n      <blockquote cite=\"");
+        href(out);
+        out.extend_from_slice("\"><p>“".as_bytes());
+        text(out, m.analysis.quote_text(q));
+        out.extend_from_slice("”</p></blockquote>\n      <figcaption>".as_bytes());
+        source_badge(out, card, root);
+        out.extend_from_slice(b" <a class=\"para-ref\" href=\"");
+        href(out);
+        out.extend_from_slice("\">¶".as_bytes());
+        number(out, para.n);
+        out.extend_from_slice(b"</a>");
+        for &t in para.topics() {
+            out.extend_from_slice(b" <a class=\"tag topic-tag\" href=\"");
+            text(out, root);
+            text(out, &m.topics[t].href);
+            out.extend_from_slice(b"\">");
+            text(out, &m.topics[t].title);
+            out.extend_from_slice(b"</a>");
+        }
+        out.extend_from_slice(b"</figcaption>\n    </figure>\n  ");
+    }
+    out.extend_from_slice(b"\n  </div>\n</div>\n");
+}
