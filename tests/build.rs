@@ -180,6 +180,7 @@ const HOOKED_PARTIALS: &[&str] = &[
     "quote",
     "source_badge",
     "statement",
+    "figure_row",
 ];
 
 /// Builds the dossier at `root` as it is, then with the hooked partials

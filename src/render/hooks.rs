@@ -13,6 +13,7 @@ use std::io::Write;
 
 use super::templates::Origin;
 use super::view::{self, Model, Segment};
+use crate::analyze::compare::Figure;
 use crate::analyze::statements::Statement;
 use crate::analyze::{Paragraph, Quote};
 
@@ -25,6 +26,8 @@ pub const PASSAGE_ITEM: &str = "partials/passage_item.html";
 pub const QUOTE: &str = "partials/quote.html";
 /// A statement and each outlet's rendering of it (participant and quotes pages).
 pub const STATEMENT: &str = "partials/statement.html";
+/// A row of a topic's table of figures.
+pub const FIGURE_ROW: &str = "partials/figure_row.html";
 /// The passage text and its single-source flag, which both include.
 const PASSAGE: &str = "partials/passage.html";
 /// A source's outlet and date, which a quote includes.
@@ -37,6 +40,7 @@ pub struct Builtin {
     pub passage_item: bool,
     pub quote: bool,
     pub statement: bool,
+    pub figure_row: bool,
 }
 
 impl Builtin {
@@ -48,6 +52,7 @@ impl Builtin {
             passage_item: passage && built_in(PASSAGE_ITEM),
             quote: built_in(QUOTE) && built_in(SOURCE_BADGE),
             statement: built_in(STATEMENT) && built_in(SOURCE_BADGE),
+            figure_row: built_in(FIGURE_ROW),
         }
     }
 }
@@ -320,4 +325,26 @@ pub fn statement(out: &mut Vec<u8>, m: &Model, st: &Statement, root: &str) {
         out.extend_from_slice(b"</figcaption>\n    </figure>\n  ");
     }
     out.extend_from_slice(b"\n  </div>\n</div>\n");
+}
+
+/// `partials/figure_row.html` for figure `f`, with the words around it.
+pub fn figure_row(out: &mut Vec<u8>, m: &Model, f: &Figure, context: &str, root: &str) {
+    let para = &m.analysis.sources[f.source].paragraphs[f.paragraph];
+    let card = &m.sources[f.source];
+    out.extend_from_slice(b"<tr><td class=\"figure\">");
+    text(out, &para.text[f.start..f.end]);
+    out.extend_from_slice(b"</td><td>");
+    text(out, &f.unit);
+    out.extend_from_slice(b"</td><td>");
+    text(out, context);
+    out.extend_from_slice(b"</td><td><a href=\"");
+    text(out, root);
+    text(out, &card.href);
+    out.extend_from_slice(b"#p");
+    number(out, para.n);
+    out.extend_from_slice(b"\">");
+    text(out, &card.label);
+    out.extend_from_slice(" ¶".as_bytes());
+    number(out, para.n);
+    out.extend_from_slice(b"</a></td></tr>\n");
 }

@@ -101,8 +101,6 @@ struct FigureView<'a> {
     context: String,
     /// A [`view::SourceRef`].
     source: tera::Value,
-    #[serde(skip)]
-    source_id: &'a str,
     n: usize,
     href: String,
 }
@@ -526,7 +524,10 @@ impl<'m> Pages<'_, 'm> {
                 .enumerate()
                 .filter(|(_, p)| on_topic(p))
             {
-                figures.extend(self.figures_of(s, i));
+                figures.extend(
+                    m.figures_of(s, i)
+                        .filter(|&k| m.analysis.figures[k].unit != "year"),
+                );
                 let segments = view::segments(&p.text, &marks(&p.topic_hits, |o| o == t, "kw"));
                 self.passage_item(&mut passages, &mut items, &path, "topics", s, i, &segments)?;
                 count += 1;
@@ -544,7 +545,16 @@ impl<'m> Pages<'_, 'm> {
             });
         }
         // Like with like: figures of one unit stand side by side.
-        figures.sort_by(|a, b| (a.unit, a.source_id, a.n).cmp(&(b.unit, b.source_id, b.n)));
+        let key = |k: usize| {
+            let f = &m.analysis.figures[k];
+            let n = m.analysis.sources[f.source].paragraphs[f.paragraph].n;
+            (f.unit.as_str(), m.sources[f.source].id.as_str(), n)
+        };
+        figures.sort_by(|&a, &b| key(a).cmp(&key(b)));
+        let mut figures_html = Vec::with_capacity(figures.len() * 512);
+        for &k in &figures {
+            self.figure_row(&mut figures_html, &mut items, &path, k)?;
+        }
         let mut people: BTreeMap<usize, usize> = BTreeMap::new();
         let mut silent = Vec::new();
         let mut events = Vec::new();
@@ -598,7 +608,8 @@ impl<'m> Pages<'_, 'm> {
             /// Each rendered by `partials/quote.html`.
             quotes_html: String,
             participants: Vec<Counted<view::Brief<'a>>>,
-            figures: Vec<FigureView<'a>>,
+            /// Each rendered by `partials/figure_row.html`.
+            figures_html: String,
             events: Vec<EventView>,
             /// This page's number, and the pager (empty for a single page).
             number: usize,
@@ -620,7 +631,7 @@ impl<'m> Pages<'_, 'm> {
             sources_total: m.sources.len(),
             quotes_html: self.quotes_html(&quotes, &mut items, &path, "topics")?,
             participants: people,
-            figures,
+            figures_html: String::from_utf8(figures_html).expect("pages are UTF-8"),
             events,
             number,
             page_count: count,
@@ -1341,46 +1352,39 @@ impl<'m> Pages<'_, 'm> {
             .collect()
     }
 
-    fn figures_of(&self, s: usize, i: usize) -> Vec<FigureView<'_>> {
+    /// Figure `k` as a row of a topic's table of figures:
+    /// `partials/figure_row.html`.
+    fn figure_row(
+        &self,
+        out: &mut Vec<u8>,
+        items: &mut Option<Context>,
+        path: &str,
+        k: usize,
+    ) -> Page {
         let m = self.model;
-        let para = &m.analysis.sources[s].paragraphs[i];
-        let range = m.figures_of(s, i);
-        m.analysis.figures[range]
-            .iter()
-            .filter(|f| f.unit != "year")
-            .map(|f| FigureView {
-                figure: &para.text[f.start..f.end],
-                unit: &f.unit,
-                context: context_around(&para.text, f.start, f.end),
-                source: m.source_ref(s),
-                source_id: &m.sources[s].id,
-                n: para.n,
-                href: format!("{}#{}", m.sources[s].href, para.anchor()),
-            })
-            .collect()
+        let f = &m.analysis.figures[k];
+        let para = &m.analysis.sources[f.source].paragraphs[f.paragraph];
+        let context = view::context_around(&para.text, f.start, f.end);
+        if self.renderer.builtin.figure_row {
+            hooks::figure_row(out, m, f, &context, root_of(path));
+            return Ok(());
+        }
+        let figure = FigureView {
+            figure: &para.text[f.start..f.end],
+            unit: &f.unit,
+            context,
+            source: m.source_ref(f.source),
+            n: para.n,
+            href: format!("{}#{}", m.sources[f.source].href, para.anchor()),
+        };
+        let mut context = self.item_context(items, path, "topics")?.clone();
+        context.insert("figure", &figure);
+        self.render_to(hooks::FIGURE_ROW, &context, path, out)
     }
 }
 
 fn percent(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
-}
-
-/// About eight words either side of `start..end`, with ellipses where cut.
-fn context_around(text: &str, start: usize, end: usize) -> String {
-    let from = text[..start]
-        .match_indices(char::is_whitespace)
-        .nth_back(8)
-        .map_or(0, |(i, w)| i + w.len());
-    let to = text[end..]
-        .match_indices(char::is_whitespace)
-        .nth(8)
-        .map_or(text.len(), |(i, _)| end + i);
-    format!(
-        "{}{}{}",
-        if from > 0 { "… " } else { "" },
-        &text[from..to],
-        if to < text.len() { " …" } else { "" }
-    )
 }
 
 #[cfg(test)]

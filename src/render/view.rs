@@ -767,6 +767,25 @@ pub fn marks(
         .collect()
 }
 
+/// About eight words either side of `start..end`, with ellipses where cut,
+/// for a table of figures.
+pub fn context_around(text: &str, start: usize, end: usize) -> String {
+    let from = text[..start]
+        .match_indices(char::is_whitespace)
+        .nth_back(8)
+        .map_or(0, |(i, w)| i + w.len());
+    let to = text[end..]
+        .match_indices(char::is_whitespace)
+        .nth(8)
+        .map_or(text.len(), |(i, _)| end + i);
+    format!(
+        "{}{}{}",
+        if from > 0 { "… " } else { "" },
+        &text[from..to],
+        if to < text.len() { " …" } else { "" }
+    )
+}
+
 /// Paragraph `i` of source `s` cut to the words around each highlight, for
 /// pages that list many mentions: "… a few words **Name** a few words …".
 pub fn excerpt<'t>(
