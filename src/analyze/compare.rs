@@ -525,7 +525,13 @@ pub struct Figure {
 /// lower-cased copy rather than a comparison with each number word.
 fn is_number_word(word: &str) -> bool {
     const LONGEST: usize = "thousands".len();
-    if word.len() > LONGEST {
+    // Most words are ruled out by their length or first letter.
+    if !(3..=LONGEST).contains(&word.len())
+        || !matches!(
+            word.as_bytes()[0].to_ascii_lowercase(),
+            b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't'
+        )
+    {
         return false;
     }
     let mut lower = [0u8; LONGEST];
@@ -589,10 +595,11 @@ fn skipped_for_unit(word: &str) -> bool {
 /// number words, each with the word it counts.
 pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
-    let tokens: Vec<(usize, usize)> = token_spans(text);
-    for (k, &(s, e)) in tokens.iter().enumerate() {
+    let tokens = token_spans(text);
+    for (k, token) in tokens.iter().enumerate() {
+        let (s, e) = (token.start, token.end);
         let tok = &text[s..e];
-        let has_digit = tok.bytes().any(|b| b.is_ascii_digit());
+        let has_digit = token.digit;
         if !has_digit {
             let head = tok.as_bytes().iter().position(|&b| b == b'-');
             let head = head.map_or(tok, |dash| &tok[..dash]);
@@ -618,7 +625,7 @@ pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
             tokens[k + 1..]
                 .iter()
                 .take(3)
-                .map(|&(a, b)| &text[a..b])
+                .map(|t| &text[t.start..t.end])
                 .find(|w| w.chars().next().is_some_and(char::is_lowercase) && !skipped_for_unit(w))
                 .map(|w| {
                     let mut w = w.to_lowercase();
@@ -634,44 +641,93 @@ pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
-/// The words and numbers of a paragraph, as byte ranges: letters and digits,
-/// with `%`, `$`, `-`, `.` and `,` inside ("$4.5bn", "12-hour"), but not at
-/// the end. ASCII is classified a byte at a time: this runs on every word.
-fn token_spans(text: &str) -> Vec<(usize, usize)> {
+/// What an ASCII byte is to a token of [`token_spans`].
+const SEPARATOR: u8 = 0;
+/// Letters and `$`: a token starts or goes on.
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+/// `%`, `-`, `.` and `,`: a token goes on, but none starts.
+const INNER: u8 = 3;
+const ASCII_CLASS: [u8; 128] = {
+    let mut class = [SEPARATOR; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        class[b] = if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_alphabetic() || c == b'$' {
+            LETTER
+        } else if matches!(c, b'%' | b'-' | b'.' | b',') {
+            INNER
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    class
+};
+
+/// A word or number of a paragraph, by byte range.
+struct Token {
+    start: usize,
+    end: usize,
+    /// It holds an ASCII digit.
+    digit: bool,
+}
+
+/// The words and numbers of a paragraph: letters and digits, with `%`, `$`,
+/// `-`, `.` and `,` inside ("$4.5bn", "12-hour"), but not at the end. ASCII is
+/// classified a byte at a time, by table: this runs on every byte of the text.
+fn token_spans(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() / 4);
+    let mut out = Vec::with_capacity(bytes.len() / 5);
     let mut start = None;
+    let mut digit = false;
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        let (alphanumeric, width) = if b.is_ascii() {
-            (b.is_ascii_alphanumeric(), 1)
+        let (class, width) = if b.is_ascii() {
+            (ASCII_CLASS[usize::from(b)], 1)
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), c.len_utf8())
+            let class = if c.is_alphanumeric() {
+                LETTER
+            } else {
+                SEPARATOR
+            };
+            (class, c.len_utf8())
         };
-        let part =
-            alphanumeric || b == b'$' || matches!(b, b'%' | b'-' | b'.' | b',') && start.is_some();
-        if part {
-            start.get_or_insert(i);
-        } else if let Some(s) = start.take() {
-            push_token(&mut out, bytes, s, i);
+        match (class, start) {
+            (SEPARATOR, Some(s)) => {
+                push_token(&mut out, bytes, s, i, digit);
+                start = None;
+            }
+            (SEPARATOR, None) | (INNER, None) => {}
+            (_, None) => {
+                start = Some(i);
+                digit = class == DIGIT;
+            }
+            (_, Some(_)) => digit |= class == DIGIT,
         }
         i += width;
     }
     if let Some(s) = start {
-        push_token(&mut out, bytes, s, bytes.len());
+        push_token(&mut out, bytes, s, bytes.len(), digit);
     }
     out
 }
 
 /// Adds `s..e` without the `.`, `,` and `-` it ends with, if anything is left.
-fn push_token(out: &mut Vec<(usize, usize)>, bytes: &[u8], s: usize, mut e: usize) {
+fn push_token(out: &mut Vec<Token>, bytes: &[u8], s: usize, mut e: usize, digit: bool) {
     while e > s && matches!(bytes[e - 1], b'.' | b',' | b'-') {
         e -= 1;
     }
     if s < e {
-        out.push((s, e));
+        out.push(Token {
+            start: s,
+            end: e,
+            digit,
+        });
     }
 }
 
