@@ -280,7 +280,7 @@ pub fn build_with(
         stages.write = clock.elapsed();
         (project, analysis, made, stages)
     };
-    Ok(BuildReport {
+    let report = Ok(BuildReport {
         output,
         pages: made.iter().filter(|p| p.ends_with(".html")).count(),
         files: made.len(),
@@ -302,5 +302,10 @@ pub fn build_with(
             .count(),
         elapsed: started.elapsed(),
         stages,
-    })
+    });
+    // Freeing a large dossier's text and analysis, millions of small
+    // allocations, takes tens of milliseconds that the caller need not wait
+    // for: the command exits, and a long-running caller frees it meanwhile.
+    std::thread::spawn(move || drop((project, analysis)));
+    report
 }
