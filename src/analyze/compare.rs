@@ -681,12 +681,10 @@ struct Token {
 fn token_spans(text: &str) -> Vec<Token> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len() / 5);
-    let mut start = None;
-    let mut digit = false;
-    let mut i = 0;
-    while i < bytes.len() {
+    // The class of the character at `i` (a non-ASCII one decoded), and its length.
+    let class_at = |i: usize| -> (u8, usize) {
         let b = bytes[i];
-        let (class, width) = if b.is_ascii() {
+        if b.is_ascii() {
             (ASCII_CLASS[usize::from(b)], 1)
         } else {
             let c = text[i..].chars().next().unwrap_or(' ');
@@ -696,23 +694,27 @@ fn token_spans(text: &str) -> Vec<Token> {
                 SEPARATOR
             };
             (class, c.len_utf8())
-        };
-        match (class, start) {
-            (SEPARATOR, Some(s)) => {
-                push_token(&mut out, bytes, s, i, digit);
-                start = None;
-            }
-            (SEPARATOR, None) | (INNER, None) => {}
-            (_, None) => {
-                start = Some(i);
-                digit = class == DIGIT;
-            }
-            (_, Some(_)) => digit |= class == DIGIT,
         }
-        i += width;
-    }
-    if let Some(s) = start {
-        push_token(&mut out, bytes, s, bytes.len(), digit);
+    };
+    let mut i = 0;
+    while i < bytes.len() {
+        // To the start of a token: a letter, a digit or `$`.
+        let (class, width) = class_at(i);
+        if !matches!(class, LETTER | DIGIT) {
+            i += width;
+            continue;
+        }
+        let start = i;
+        let mut digit = false;
+        while i < bytes.len() {
+            let (class, width) = class_at(i);
+            if class == SEPARATOR {
+                break;
+            }
+            digit |= class == DIGIT;
+            i += width;
+        }
+        push_token(&mut out, bytes, start, i, digit);
     }
     out
 }
