@@ -454,7 +454,7 @@ impl<'m> Pages<'_, 'm> {
                 .take_while(|p| p.derivative)
                 .take(FRONT_PAGE_PAIRS)
                 .collect(),
-            spellings: self.spellings(),
+            spellings: self.spellings(None),
             single_source: m.topics.iter().map(|t| t.single_source).sum(),
         };
         self.emit("index.html", path.into(), "home", citer.finish(), &page)
@@ -825,14 +825,7 @@ impl<'m> Pages<'_, 'm> {
             None
         };
         let spellings = if first {
-            self.spellings()
-                .into_iter()
-                .filter(|sp| {
-                    sp.participant
-                        .as_ref()
-                        .is_some_and(|l| l.href == m.participants[p].href)
-                })
-                .collect()
+            self.spellings(Some(p))
         } else {
             Vec::new()
         };
@@ -989,7 +982,7 @@ impl<'m> Pages<'_, 'm> {
         let page = ComparePage {
             table,
             pairs: self.pairs(None).take(TABLE_MAX_PAIRS).collect(),
-            spellings: self.spellings(),
+            spellings: self.spellings(None),
             single,
             threshold: percent(DERIVATIVE_AT),
         };
@@ -1322,11 +1315,15 @@ impl<'m> Pages<'_, 'm> {
         }
     }
 
-    fn spellings(&self) -> Vec<SpellingView<'_>> {
+    /// The spellings that differ across sources: all of them, or those of
+    /// participant `of` (chosen before any is converted: a participant's
+    /// page shows only their own).
+    fn spellings(&self, of: Option<usize>) -> Vec<SpellingView<'_>> {
         let m = self.model;
         m.analysis
             .spellings
             .iter()
+            .filter(|sp| of.is_none() || sp.participant == of)
             .map(|sp| SpellingView {
                 participant: sp.participant.map(|p| Link {
                     label: m.participants[p].name.clone(),
