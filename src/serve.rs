@@ -19,8 +19,9 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 use tiny_http::{Header, Request, Response, Server};
 
+use crate::analyze::Paragraph;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::load::Topic;
+use crate::load::{Article, Topic};
 use crate::render::OutputFile;
 use crate::{Analysed, Silent};
 
@@ -218,6 +219,14 @@ fn update(
     let &[path] = real.as_slice() else {
         return rebuild(root, site, hub);
     };
+    let article = kept
+        .project
+        .articles
+        .iter()
+        .position(|a| &a.meta_path == path || &a.path == path);
+    if let Some(s) = article {
+        return update_article(root, kept, s, path, started, site, hub);
+    }
     let Some(t) = kept.project.topics.iter().position(|t| &t.path == path) else {
         return rebuild(root, site, hub);
     };
@@ -269,6 +278,92 @@ fn update(
         Err(problems) => report(site, hub, &problems),
     }
     Some(kept)
+}
+
+/// After an edit to one file of source `s`: when its paragraphs and date
+/// are as they were (its title, outlet, author, address or notes changed,
+/// say), the pages that name it are rendered again from the kept analysis;
+/// otherwise the whole site is rebuilt.
+fn update_article(
+    root: &Path,
+    mut kept: Analysed,
+    s: usize,
+    path: &Path,
+    started: Instant,
+    site: &RwLock<Site>,
+    hub: &Hub,
+) -> Option<Analysed> {
+    let old = &kept.project.articles[s];
+    if !root.join(&old.path).is_file() || !root.join(&old.meta_path).is_file() {
+        return rebuild(root, site, hub);
+    }
+    let mut article = match crate::load::reload_article(root, &kept.project.articles[s]) {
+        Ok(article) => article,
+        Err(problems) => {
+            report(site, hub, &problems);
+            return Some(kept);
+        }
+    };
+    if !same_text_and_date(
+        &kept.analysis.sources[s].paragraphs,
+        &kept.project.articles[s],
+        &article,
+    ) {
+        return rebuild(root, site, hub);
+    }
+    // As after a whole build: the text lives on as the analysis's paragraphs.
+    article.body = String::new();
+    kept.project.articles[s] = article;
+    let mut pages: Vec<String> = site
+        .read()
+        .map(|site| site.files.keys().cloned().collect())
+        .unwrap_or_default();
+    pages.sort();
+    let rendered = crate::analyze::citations::verify_all(&kept.project, &kept.analysis)
+        .into_result(())
+        .and_then(|()| {
+            kept.renderer.render_source_meta(
+                &kept.project,
+                &kept.analysis,
+                kept.base_url.clone(),
+                s,
+                &pages,
+                &mut |files| {
+                    let count = files.len();
+                    publish(site, hub, files, false);
+                    eprintln!(
+                        "{}: {count} pages re-rendered and served in {} ms",
+                        path.display(),
+                        started.elapsed().as_millis()
+                    );
+                },
+            )
+        });
+    match rendered {
+        Ok(files) => {
+            publish_quietly(site, files);
+            eprintln!(
+                "{}: differences, print page, export and search index in {} ms",
+                path.display(),
+                started.elapsed().as_millis()
+            );
+        }
+        Err(problems) => report(site, hub, &problems),
+    }
+    Some(kept)
+}
+
+/// Whether `new` is `old` with the same paragraphs (`kept`, as the analysis
+/// read them: everything it found follows from them) and the same date,
+/// which orders the sources: only what its cards and pages show changed.
+fn same_text_and_date(kept: &[Paragraph], old: &Article, new: &Article) -> bool {
+    let blocks = crate::analyze::paragraphs::split(new);
+    old.meta.published == new.meta.published
+        && blocks.len() == kept.len()
+        && blocks
+            .iter()
+            .zip(kept)
+            .all(|(b, p)| b.text == p.text && b.heading == p.heading)
 }
 
 /// Whether `new` differs from `old` in its summary alone: its title, order
@@ -510,6 +605,47 @@ mod tests {
         assert!(!is_input(root, &root.join("public/index.html")));
         assert!(!is_input(root, &root.join("content/.t.yaml.swp")));
         assert!(!is_input(root, Path::new("/elsewhere/content/x.yaml")));
+    }
+
+    #[test]
+    fn only_an_article_edit_that_keeps_its_paragraphs_and_date_is_re_rendered_in_place() {
+        let article = |text: &str| {
+            let file = crate::load::SourceFile {
+                path: "content/articles/a.md".into(),
+                bytes: text.as_bytes().to_vec(),
+                unreadable: None,
+            };
+            let mut problems = crate::diagnostic::Diagnostics::default();
+            let mut read = crate::load::articles::load_all(&[&file], &mut problems);
+            assert!(problems.is_empty());
+            read.pop().unwrap()
+        };
+        let before = article("---\ntitle: A\npublished: 2025-08-18\n---\n# Talks\n\nThey met.\n");
+        let kept: Vec<Paragraph> = crate::analyze::paragraphs::split(&before)
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| Paragraph::new(i + 1, b.text, b.heading, Vec::new(), Vec::new()))
+            .collect();
+        let same = |text: &str| same_text_and_date(&kept, &before, &article(text));
+        assert!(same(
+            "---\ntitle: B\noutlet: X\npublished: 2025-08-18\n---\n# Talks\n\nThey met.\n"
+        ));
+        // Layout the paragraphs do not see.
+        assert!(same(
+            "---\ntitle: A\npublished: 2025-08-18\n---\n# Talks\n\n\nThey met.\n"
+        ));
+        assert!(!same(
+            "---\ntitle: A\npublished: 2025-08-17\n---\n# Talks\n\nThey met.\n"
+        ));
+        assert!(!same(
+            "---\ntitle: A\npublished: 2025-08-18\n---\n# Talks\n\nThey met again.\n"
+        ));
+        assert!(!same(
+            "---\ntitle: A\npublished: 2025-08-18\n---\nTalks\n\nThey met.\n"
+        ));
+        assert!(!same(
+            "---\ntitle: A\npublished: 2025-08-18\n---\n# Talks\n"
+        ));
     }
 
     #[test]

@@ -264,4 +264,194 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
     next_log("rebuilt in");
     let (_, page) = get(&format!("{url}sources/a1/"));
     assert!(page.contains("Guarantees"), "{page}");
+
+    // A sidecar's title and outlet: the pages that name the source are
+    // re-rendered from the kept analysis.
+    f.write(
+        "content/articles/a1.yaml",
+        &common::ARTICLE_META
+            .replace("Talks in Washington", "Talks in the White House")
+            .replace("Test News", "Other News"),
+    );
+    next_event(&rx, "reload");
+    let said = next_log("content/articles/a1.yaml: ");
+    assert!(said.contains("pages re-rendered and served"), "{said}");
+    let (_, page) = get(&format!("{url}sources/a1/"));
+    assert!(page.contains("Talks in the White House"), "{page}");
+    let (_, topic) = get(&format!("{url}topics/security/"));
+    assert!(topic.contains("Other News"), "{topic}");
+    next_log("differences, print page, export and search index");
+    let (_, export) = get(&format!("{url}dossier.json"));
+    assert!(export.contains("Talks in the White House"));
+    // A new date reorders the sources: the whole site is rebuilt.
+    f.write(
+        "content/articles/a1.yaml",
+        &common::ARTICLE_META.replace("2025-08-18", "2025-08-17"),
+    );
+    next_event(&rx, "reload");
+    next_log("rebuilt in");
+}
+
+/// Gives an article's metadata (its sidecar, or its Markdown front matter)
+/// a new title, outlet, author and address, as an analyst would, keeping
+/// its other lines.
+fn edit_metadata(root: &std::path::Path, meta: &std::path::Path) {
+    let path = root.join(meta);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = [
+        "title: \"Edited <em>title</em> & more\"",
+        "outlet: \"The Edited Outlet\"",
+        "author: \"A. Writer\"",
+        "url: \"https://example.org/edited?a=1&b=2\"",
+    ];
+    let replaced = |l: &&str| {
+        !["title:", "outlet:", "author:", "url:"]
+            .iter()
+            .any(|k| l.starts_with(k))
+    };
+    let out = match text.strip_prefix("---\n") {
+        Some(rest) => {
+            let (front, body) = rest.split_once("\n---\n").unwrap();
+            let mut lines: Vec<&str> = front.lines().filter(replaced).collect();
+            lines.extend(edited);
+            format!("---\n{}\n---\n{body}", lines.join("\n"))
+        }
+        None => {
+            let mut lines: Vec<&str> = text.lines().filter(replaced).collect();
+            lines.extend(edited);
+            lines.join("\n") + "\n"
+        }
+    };
+    std::fs::write(&path, out).unwrap();
+}
+
+/// Edits source `id`'s metadata in the dossier at `root` and re-renders what
+/// `serve` re-renders: laid over the site from before, those files must make
+/// the site a whole build makes of the edited dossier. Returns how many
+/// pages came first, and how many pages the site has.
+fn metadata_edit_matches_a_whole_build(
+    root: &std::path::Path,
+    id: &str,
+    base_url: Option<&str>,
+) -> (usize, usize) {
+    use std::collections::BTreeMap;
+    let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
+    let before = kept
+        .renderer
+        .render(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &dossier::Silent,
+        )
+        .unwrap();
+    let s = kept
+        .project
+        .articles
+        .iter()
+        .position(|a| a.id == id)
+        .unwrap();
+    edit_metadata(root, &kept.project.articles[s].meta_path);
+    let mut article = dossier::load::reload_article(root, &kept.project.articles[s]).unwrap();
+    article.body = String::new();
+    kept.project.articles[s] = article;
+    let paths: Vec<String> = before.iter().map(|f| f.path.clone()).collect();
+    let mut again = Vec::new();
+    let rest = kept
+        .renderer
+        .render_source_meta(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            s,
+            &paths,
+            &mut |files| again.extend(files),
+        )
+        .unwrap();
+    let first = again.len();
+    again.extend(rest);
+    let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
+    let mut site: BTreeMap<String, Vec<u8>> =
+        before.into_iter().map(|f| (f.path, f.bytes)).collect();
+    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
+    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(root, base_url)
+        .unwrap()
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert_eq!(
+        site.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &whole {
+        assert!(
+            &site[path] == bytes,
+            "{}: {path} is stale after editing {id}'s metadata",
+            root.display()
+        );
+    }
+    let front = String::from_utf8_lossy(&whole["index.html"]).into_owned();
+    assert!(front.contains("The Edited Outlet"), "the edit shows");
+    (first, pages)
+}
+
+#[test]
+fn a_metadata_edit_re_renders_every_page_that_names_the_source() {
+    let dir = tempfile::tempdir().unwrap();
+    // The default dossier: shared wording, statements across outlets,
+    // spellings, citations, a timeline; with and without feeds.
+    for (k, (id, base_url)) in [
+        ("001", None),
+        ("003", None),
+        ("000", Some("https://example.org/briefing/")),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let root = dir.path().join(format!("default-{k}"));
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for entry in walkdir::WalkDir::new(repo.join("content")) {
+            let entry = entry.unwrap();
+            let to = root.join(entry.path().strip_prefix(repo).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        std::fs::copy(repo.join("dossier.yaml"), root.join("dossier.yaml")).unwrap();
+        metadata_edit_matches_a_whole_build(&root, id, base_url);
+    }
+    // Many sources: topic, participant and quotes pages beyond the first.
+    let synth = dir.path().join("synth");
+    dossier::synth::write_corpus(&synth, 400, 5).unwrap();
+    let id = (250..400)
+        .map(|n| format!("{n:05}"))
+        .find(|id| synth.join(format!("content/articles/{id}.yaml")).exists())
+        .unwrap();
+    // Another source's notes and a participant's notes cite it.
+    let other = (1..250)
+        .map(|n| synth.join(format!("content/articles/{n:05}.yaml")))
+        .find(|p| p.exists())
+        .unwrap();
+    let mut meta = std::fs::read_to_string(&other).unwrap();
+    meta.push_str(&format!("notes: \"Compare [@{id}:p1].\"\n"));
+    std::fs::write(&other, meta).unwrap();
+    let people = synth.join("content/participants.yaml");
+    let list = std::fs::read_to_string(&people).unwrap();
+    let (first, rest) = list.split_once("\n- id:").unwrap();
+    let cited = format!("{first}\n  notes: \"Profiled in [@{id}].\"\n- id:{rest}");
+    std::fs::write(&people, cited).unwrap();
+    let (first, pages) = metadata_edit_matches_a_whole_build(&synth, &id, None);
+    assert!(
+        first * 4 < pages,
+        "{first} of {pages} pages were rendered again for one source"
+    );
+    // A Markdown article's front matter.
+    let md = (250..400)
+        .map(|n| format!("{n:05}"))
+        .find(|id| synth.join(format!("content/articles/{id}.md")).exists())
+        .unwrap();
+    metadata_edit_matches_a_whole_build(&synth, &md, None);
 }

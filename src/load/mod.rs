@@ -3,7 +3,7 @@
 //! Everything the analyst wrote is read here and only here. Each loader keeps
 //! the source text it parsed so that later stages can point errors at a line.
 
-mod articles;
+pub(crate) mod articles;
 pub mod files;
 mod prose;
 mod timeline;
@@ -202,6 +202,23 @@ pub fn reload_topic(root: &Path, rel: &Path) -> Result<Topic, Diagnostics> {
     let mut topics = load_topics(&[&file], &mut problems);
     match topics.pop() {
         Some(topic) if problems.is_empty() => Ok(topic),
+        _ => Err(problems.sorted()),
+    }
+}
+
+/// Reads `article`'s files again, after an edit to them.
+pub fn reload_article(root: &Path, article: &Article) -> Result<Article, Diagnostics> {
+    let text = files::read_file(root, &root.join(&article.path));
+    let mut problems = Diagnostics::default();
+    // A Markdown article holds its metadata; a text has its sidecar.
+    let mut reloaded = if article.meta_path == article.path {
+        articles::load_all(&[&text], &mut problems)
+    } else {
+        let meta = files::read_file(root, &root.join(&article.meta_path));
+        articles::load_all(&[&text, &meta], &mut problems)
+    };
+    match reloaded.pop() {
+        Some(article) if problems.is_empty() => Ok(article),
         _ => Err(problems.sorted()),
     }
 }

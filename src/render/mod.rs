@@ -150,6 +150,54 @@ impl Renderer {
         Ok(memory.files.into_inner().expect("no thread panicked"))
     }
 
+    /// The files that show source `s`'s metadata (title, outlet, author,
+    /// address, notes), for `serve` after an edit to its sidecar that left
+    /// its text and date alone: first its pages and every page that names
+    /// it, handed to `first` as soon as they are made; then the files that
+    /// hold the whole corpus (the differences page, the print page, the
+    /// export, the search index and, with an absolute `base_url`, the feeds
+    /// over `pages`, the site's pages), returned.
+    #[allow(clippy::too_many_arguments)]
+    pub fn render_source_meta(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        base_url: Option<String>,
+        s: usize,
+        pages: &[String],
+        first: &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let model = Model::new(project, analysis, base_url);
+        let memory = Memory::default();
+        self.run(
+            project,
+            analysis,
+            &model,
+            naming(&model, s),
+            &memory,
+            &crate::Silent,
+        )?;
+        first(std::mem::take(
+            &mut *memory.files.lock().expect("no thread panicked"),
+        ));
+        let corpus = vec![Job::Compare, Job::Print, Job::Export, Job::SearchIndex];
+        self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
+        let feeds = pages::Pages {
+            renderer: self,
+            model: &model,
+            sink: &memory,
+        };
+        // As in a whole build, the sitemap lists what the build made, not
+        // the theme's files.
+        let made: Vec<String> = pages
+            .iter()
+            .filter(|p| !self.assets.iter().any(|(asset, _)| &asset.path == *p))
+            .cloned()
+            .collect();
+        feeds.feeds(&made)?;
+        Ok(memory.files.into_inner().expect("no thread panicked"))
+    }
+
     /// Renders every file of the site into `sink`, from several threads, each
     /// file written as it is rendered, so a large site is never all in memory.
     /// Returns the paths made, sorted.
@@ -336,6 +384,7 @@ impl Sink for Recorder<'_> {
 }
 
 /// One unit of rendering work.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
 enum Job {
     Export,
     SearchIndex,
@@ -381,6 +430,89 @@ fn jobs(model: &Model, quote_pages: usize) -> Vec<Job> {
     ]);
     jobs.extend((0..model.sources.len()).map(Job::Source));
     jobs
+}
+
+/// The pages that name source `s` (its title, outlet or date), other than
+/// the files that hold the whole corpus.
+fn naming(m: &Model, s: usize) -> Vec<Job> {
+    use crate::analyze::citations;
+    let id = &m.sources[s].id;
+    let cites = |prose: Option<&crate::load::Prose>| {
+        prose.is_some_and(|p| {
+            citations::find(&p.text)
+                .0
+                .iter()
+                .any(|g| g.refs.iter().any(|r| &r.source == id))
+        })
+    };
+    let mut jobs = std::collections::BTreeSet::new();
+    jobs.insert(Job::Source(s));
+    jobs.extend([
+        Job::Index,
+        Job::List(0),
+        Job::List(1),
+        Job::List(2),
+        Job::Timeline,
+    ]);
+    // Sources that share wording with it, or cite it in their notes.
+    for pair in &m.analysis.pairs {
+        if pair.a == s {
+            jobs.insert(Job::Source(pair.b));
+        } else if pair.b == s {
+            jobs.insert(Job::Source(pair.a));
+        }
+    }
+    for (o, article) in m.project.articles.iter().enumerate() {
+        if cites(article.meta.notes.as_ref()) {
+            jobs.insert(Job::Source(o));
+        }
+    }
+    // Every topic's first page (it may name the sources without the topic,
+    // or cite this one), and the page with this source's passages.
+    for t in 0..m.topics.len() {
+        jobs.insert(Job::Topic(t, 1));
+        if let Ok(rank) = m.covering[t].binary_search(&s) {
+            jobs.insert(Job::Topic(t, rank / view::TOPIC_SOURCES_PER_PAGE + 1));
+        }
+    }
+    // A participant's page with its mentions here, the first page when their
+    // notes cite it or their spellings count it, and the pages with
+    // statements quoting it (as on the quotes pages).
+    let per = view::PARTICIPANT_ITEMS_PER_PAGE;
+    for p in 0..m.participants.len() {
+        if let Ok(rank) = m.mentioning[p].binary_search(&s) {
+            jobs.insert(Job::Participant(p, rank / per + 1));
+        }
+        if cites(m.project.participants[p].notes.as_ref()) {
+            jobs.insert(Job::Participant(p, 1));
+        }
+    }
+    for spelling in &m.analysis.spellings {
+        let counts = |(_, by): &(String, Vec<(usize, usize)>)| by.iter().any(|&(o, _)| o == s);
+        if let Some(p) = spelling
+            .participant
+            .filter(|_| spelling.forms.iter().any(counts))
+        {
+            jobs.insert(Job::Participant(p, 1));
+        }
+    }
+    let own = m.quotes_of(s);
+    for (k, statement) in m.analysis.statements.iter().enumerate() {
+        if !statement.quotes.iter().any(|q| own.contains(q)) {
+            continue;
+        }
+        jobs.insert(Job::Quotes(k / pages::QUOTES_PER_PAGE + 1));
+        for p in statement
+            .quotes
+            .iter()
+            .filter_map(|&q| m.analysis.quotes[q].speaker)
+        {
+            if let Ok(rank) = m.spoken[p].binary_search(&k) {
+                jobs.insert(Job::Participant(p, rank / per + 1));
+            }
+        }
+    }
+    jobs.into_iter().collect()
 }
 
 pub(crate) fn write_error(path: &str, e: std::io::Error) -> Diagnostic {

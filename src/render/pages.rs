@@ -141,7 +141,7 @@ const FRONT_PAGE_PARTICIPANTS: usize = 30;
 const FRONT_PAGE_PAIRS: usize = 10;
 
 /// Statements on one page of the quotes; a large dossier's continue on more.
-const QUOTES_PER_PAGE: usize = 300;
+pub(super) const QUOTES_PER_PAGE: usize = 300;
 
 fn quotes_page_path(number: usize) -> String {
     if number == 1 {
