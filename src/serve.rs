@@ -314,11 +314,12 @@ fn update_article(
     // As after a whole build: the text lives on as the analysis's paragraphs.
     article.body = String::new();
     kept.project.articles[s] = article;
-    let mut pages: Vec<String> = site
-        .read()
-        .map(|site| site.files.keys().cloned().collect())
-        .unwrap_or_default();
-    pages.sort();
+    // The feeds list the site's pages: needed only once the pages are out.
+    let pages = || {
+        site.read()
+            .map(|site| site.files.keys().cloned().collect())
+            .unwrap_or_default()
+    };
     let rendered = crate::analyze::citations::verify_all(&kept.project, &kept.analysis)
         .into_result(())
         .and_then(|()| {

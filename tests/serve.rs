@@ -364,7 +364,7 @@ fn metadata_edit_matches_a_whole_build(
             &kept.analysis,
             kept.base_url.clone(),
             s,
-            &paths,
+            &|| paths.clone(),
             &mut |files| again.extend(files),
         )
         .unwrap();

@@ -156,7 +156,7 @@ impl Renderer {
     /// it, handed to `first` as soon as they are made; then the files that
     /// hold the whole corpus (the differences page, the print page, the
     /// export, the search index and, with an absolute `base_url`, the feeds
-    /// over `pages`, the site's pages), returned.
+    /// over `pages()`, the site's files), returned.
     #[allow(clippy::too_many_arguments)]
     pub fn render_source_meta(
         &self,
@@ -164,7 +164,7 @@ impl Renderer {
         analysis: &Analysis,
         base_url: Option<String>,
         s: usize,
-        pages: &[String],
+        pages: &dyn Fn() -> Vec<String>,
         first: &mut dyn FnMut(Vec<OutputFile>),
     ) -> Result<Vec<OutputFile>, Diagnostics> {
         let model = Model::new(project, analysis, base_url);
@@ -189,10 +189,9 @@ impl Renderer {
         };
         // As in a whole build, the sitemap lists what the build made, not
         // the theme's files.
-        let made: Vec<String> = pages
-            .iter()
-            .filter(|p| !self.assets.iter().any(|(asset, _)| &asset.path == *p))
-            .cloned()
+        let made: Vec<String> = pages()
+            .into_iter()
+            .filter(|p| !self.assets.iter().any(|(asset, _)| &asset.path == p))
             .collect();
         feeds.feeds(&made)?;
         Ok(memory.files.into_inner().expect("no thread panicked"))
@@ -467,12 +466,22 @@ fn naming(m: &Model, s: usize) -> Vec<Job> {
             jobs.insert(Job::Source(o));
         }
     }
-    // Every topic's first page (it may name the sources without the topic,
-    // or cite this one), and the page with this source's passages.
+    // A topic's page with this source's passages, and its first page when
+    // that names the sources without the topic or its summary cites this one.
+    let per = view::TOPIC_SOURCES_PER_PAGE;
     for t in 0..m.topics.len() {
-        jobs.insert(Job::Topic(t, 1));
-        if let Ok(rank) = m.covering[t].binary_search(&s) {
-            jobs.insert(Job::Topic(t, rank / view::TOPIC_SOURCES_PER_PAGE + 1));
+        let named_silent = m.sources.len() - m.covering[t].len() <= per;
+        match m.covering[t].binary_search(&s) {
+            Ok(rank) => {
+                jobs.insert(Job::Topic(t, rank / per + 1));
+            }
+            Err(_) if named_silent => {
+                jobs.insert(Job::Topic(t, 1));
+            }
+            Err(_) => {}
+        }
+        if cites(m.project.topics[t].summary.as_ref()) {
+            jobs.insert(Job::Topic(t, 1));
         }
     }
     // A participant's page with its mentions here, the first page when their
