@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# How fast `dossier serve` shows an edit: serves the dossier at DIR, then
+# edits (and finally restores) a topic's summary five times, an article's
+# title five times and an article's text once, three seconds apart, and
+# prints what the server logged: how many pages it re-rendered and served,
+# and how many milliseconds after the edit's file events settled.
+#
+#   scripts/bench-serve.sh DIR
+#
+# DIR is a dossier, e.g. a corpus from ../shared/bench/gen_corpus.py
+# (DIR/dossier) or from `cargo run --release --example synth`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="${1:?usage: scripts/bench-serve.sh DIR}"
+cargo build --quiet --release
+topic="$(ls "$root"/content/topics/*.yaml | head -1)"
+article="$(ls "$root"/content/articles/*.md 2>/dev/null | head -1)"
+[ -n "$article" ] || article="$(ls "$root"/content/articles/*.yaml | head -1)"
+work="$(mktemp -d)"
+cp "$topic" "$work/topic" && cp "$article" "$work/article"
+target/release/dossier serve --root "$root" --port 0 > "$work/log" 2>&1 &
+server=$!
+restore() {
+  kill "$server" 2>/dev/null || true
+  cp "$work/topic" "$topic" && cp "$work/article" "$article"
+  rm -rf "$work"
+}
+trap restore EXIT
+for _ in $(seq 1 120); do grep -q "rebuilt in" "$work/log" && break; sleep 1; done
+edit() { # file, python expression of the text `s` and the round `k`
+  python3 - "$1" "$2" "$3" <<'PY'
+import re, sys
+path, expr, k = sys.argv[1], sys.argv[2], sys.argv[3]
+s = open(path, encoding="utf-8").read()
+open(path, "w", encoding="utf-8").write(eval(expr))
+PY
+  sleep 3
+}
+for k in 1 2 3 4 5; do
+  edit "$topic" 're.sub(r"^summary: \|?\n?", lambda m: m.group(0) + ("  " if m.group(0).endswith("\n") else "") + f"Edit {k}. ", s, count=1, flags=re.M)' "$k"
+done
+for k in 1 2 3 4 5; do
+  edit "$article" 're.sub(r"^title: .*$", f"title: \"Edited title {k}\"", s, count=1, flags=re.M)' "$k"
+done
+text="$article"
+[ "${article%.yaml}" = "$article" ] || text="${article%.yaml}.txt"
+cp "$text" "$work/text"
+edit "$text" 's + "\nA closing paragraph added to the text.\n"' 0
+sleep 5
+cp "$work/text" "$text"
+cat "$work/log"
