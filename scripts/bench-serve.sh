@@ -13,9 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="${1:?usage: scripts/bench-serve.sh DIR}"
 cargo build --quiet --release
-topic="$(ls "$root"/content/topics/*.yaml | head -1)"
-article="$(ls "$root"/content/articles/*.md 2>/dev/null | head -1)"
-[ -n "$article" ] || article="$(ls "$root"/content/articles/*.yaml | head -1)"
+shopt -s nullglob
+topics=("$root"/content/topics/*.yaml)
+articles=("$root"/content/articles/*.md "$root"/content/articles/*.yaml)
+topic="${topics[0]:?no topic in $root/content/topics}"
+article="${articles[0]:?no article in $root/content/articles}"
 work="$(mktemp -d)"
 cp "$topic" "$work/topic" && cp "$article" "$work/article"
 target/release/dossier serve --root "$root" --port 0 > "$work/log" 2>&1 &

@@ -344,7 +344,7 @@ fn update_article(
         Ok(files) => {
             publish_quietly(site, files);
             eprintln!(
-                "{}: differences, print page, export and search index in {} ms",
+                "{}: sources list, differences, print page, export and search index in {} ms",
                 path.display(),
                 started.elapsed().as_millis()
             );

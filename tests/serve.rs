@@ -280,7 +280,7 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
     assert!(page.contains("Talks in the White House"), "{page}");
     let (_, topic) = get(&format!("{url}topics/security/"));
     assert!(topic.contains("Other News"), "{topic}");
-    next_log("differences, print page, export and search index");
+    next_log("sources list, differences, print page, export and search index");
     let (_, export) = get(&format!("{url}dossier.json"));
     assert!(export.contains("Talks in the White House"));
     // A new date reorders the sources: the whole site is rebuilt.

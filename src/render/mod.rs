@@ -151,12 +151,12 @@ impl Renderer {
     }
 
     /// The files that show source `s`'s metadata (title, outlet, author,
-    /// address, notes), for `serve` after an edit to its sidecar that left
-    /// its text and date alone: first its pages and every page that names
-    /// it, handed to `first` as soon as they are made; then the files that
-    /// hold the whole corpus (the differences page, the print page, the
-    /// export, the search index and, with an absolute `base_url`, the feeds
-    /// over `pages()`, the site's files), returned.
+    /// address, notes), for `serve` after an edit that left its paragraphs
+    /// and date alone: first its page and every page that names it, handed
+    /// to `first` as soon as they are made; then the files that hold the
+    /// whole corpus (the list of sources, the differences page, the print
+    /// page, the export, the search index and, with an absolute `base_url`,
+    /// the feeds over `pages()`, the site's files), returned.
     #[allow(clippy::too_many_arguments)]
     pub fn render_source_meta(
         &self,
@@ -180,7 +180,13 @@ impl Renderer {
         first(std::mem::take(
             &mut *memory.files.lock().expect("no thread panicked"),
         ));
-        let corpus = vec![Job::Compare, Job::Print, Job::Export, Job::SearchIndex];
+        let corpus = vec![
+            Job::List(1),
+            Job::Compare,
+            Job::Print,
+            Job::Export,
+            Job::SearchIndex,
+        ];
         self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
         let feeds = pages::Pages {
             renderer: self,
@@ -446,13 +452,9 @@ fn naming(m: &Model, s: usize) -> Vec<Job> {
     };
     let mut jobs = std::collections::BTreeSet::new();
     jobs.insert(Job::Source(s));
-    jobs.extend([
-        Job::Index,
-        Job::List(0),
-        Job::List(1),
-        Job::List(2),
-        Job::Timeline,
-    ]);
+    // The list of sources names every source: it comes with the files that
+    // hold the whole corpus.
+    jobs.extend([Job::Index, Job::List(0), Job::List(2), Job::Timeline]);
     // Sources that share wording with it, or cite it in their notes.
     for pair in &m.analysis.pairs {
         if pair.a == s {
