@@ -244,40 +244,68 @@ fn update(
         return rebuild(root, site, hub);
     }
     kept.project.topics[t] = topic;
-    let rendered = crate::analyze::citations::verify_all(&kept.project, &kept.analysis)
-        .into_result(())
-        .and_then(|()| {
-            // The topic's own pages first: they are the ones open in the
-            // browser while its summary is being written.
+    // The topic's own pages first: they are the ones open in the browser
+    // while its summary is being written.
+    re_render(
+        &kept,
+        path,
+        started,
+        site,
+        hub,
+        "print page, export and search index",
+        |kept, first| {
             kept.renderer.render_topic_summary(
                 &kept.project,
                 &kept.analysis,
                 kept.base_url.clone(),
                 t,
-                &mut |files| {
-                    let pages = files.len();
-                    publish(site, hub, files, false);
-                    eprintln!(
-                        "{}: {pages} pages re-rendered and served in {} ms",
-                        path.display(),
-                        started.elapsed().as_millis()
-                    );
-                },
+                first,
             )
+        },
+    );
+    Some(kept)
+}
+
+/// Checks the kept project's citations, then renders again what `render`
+/// makes: the pages it hands over first are served at once and reload the
+/// open pages; the whole-corpus files it returns (`rest` says which) follow
+/// without a reload. Problems show over the pages instead.
+fn re_render(
+    kept: &Analysed,
+    path: &Path,
+    started: Instant,
+    site: &RwLock<Site>,
+    hub: &Hub,
+    rest: &str,
+    render: impl FnOnce(
+        &Analysed,
+        &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<Vec<OutputFile>, Diagnostics>,
+) {
+    let rendered = crate::analyze::citations::verify_all(&kept.project, &kept.analysis)
+        .into_result(())
+        .and_then(|()| {
+            render(kept, &mut |files| {
+                let pages = files.len();
+                publish(site, hub, files, false);
+                eprintln!(
+                    "{}: {pages} pages re-rendered and served in {} ms",
+                    path.display(),
+                    started.elapsed().as_millis()
+                );
+            })
         });
     match rendered {
         Ok(files) => {
-            // Whole-corpus files: no page reload for them.
             publish_quietly(site, files);
             eprintln!(
-                "{}: print page, export and search index in {} ms",
+                "{}: {rest} in {} ms",
                 path.display(),
                 started.elapsed().as_millis()
             );
         }
         Err(problems) => report(site, hub, &problems),
     }
-    Some(kept)
 }
 
 /// After an edit to one file of source `s`: when its paragraphs and date
@@ -320,37 +348,17 @@ fn update_article(
             .map(|site| site.files.keys().cloned().collect())
             .unwrap_or_default()
     };
-    let rendered = crate::analyze::citations::verify_all(&kept.project, &kept.analysis)
-        .into_result(())
-        .and_then(|()| {
-            kept.renderer.render_source_meta(
-                &kept.project,
-                &kept.analysis,
-                kept.base_url.clone(),
-                s,
-                &pages,
-                &mut |files| {
-                    let count = files.len();
-                    publish(site, hub, files, false);
-                    eprintln!(
-                        "{}: {count} pages re-rendered and served in {} ms",
-                        path.display(),
-                        started.elapsed().as_millis()
-                    );
-                },
-            )
-        });
-    match rendered {
-        Ok(files) => {
-            publish_quietly(site, files);
-            eprintln!(
-                "{}: sources list, differences, print page, export and search index in {} ms",
-                path.display(),
-                started.elapsed().as_millis()
-            );
-        }
-        Err(problems) => report(site, hub, &problems),
-    }
+    let rest = "sources list, differences, print page, export and search index";
+    re_render(&kept, path, started, site, hub, rest, |kept, first| {
+        kept.renderer.render_source_meta(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            s,
+            &pages,
+            first,
+        )
+    });
     Some(kept)
 }
 

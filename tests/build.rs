@@ -219,18 +219,7 @@ fn built_in_renderers_write_what_their_partials_would() {
     // The default dossier: real articles, estimated dates, unattributed quotes.
     let dir = tempfile::tempdir().unwrap();
     let default = dir.path().join("default");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    std::fs::create_dir_all(&default).unwrap();
-    std::fs::copy(repo.join("dossier.yaml"), default.join("dossier.yaml")).unwrap();
-    for entry in walkdir::WalkDir::new(repo.join("content")) {
-        let entry = entry.unwrap();
-        let to = default.join(entry.path().strip_prefix(repo).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
+    common::copy_default_dossier(&default);
     assert_built_in_renderers_match_their_partials(&default);
     // Many sources: shared statements, single-source passages, paginated lists.
     let synth = dir.path().join("synth");

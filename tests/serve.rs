@@ -410,17 +410,7 @@ fn a_metadata_edit_re_renders_every_page_that_names_the_source() {
     .enumerate()
     {
         let root = dir.path().join(format!("default-{k}"));
-        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for entry in walkdir::WalkDir::new(repo.join("content")) {
-            let entry = entry.unwrap();
-            let to = root.join(entry.path().strip_prefix(repo).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&to).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &to).unwrap();
-            }
-        }
-        std::fs::copy(repo.join("dossier.yaml"), root.join("dossier.yaml")).unwrap();
+        common::copy_default_dossier(&root);
         metadata_edit_matches_a_whole_build(&root, id, base_url);
     }
     // Many sources: topic, participant and quotes pages beyond the first.

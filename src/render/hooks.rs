@@ -94,29 +94,31 @@ pub fn source_paragraph(
 ) {
     let para: &Paragraph = &m.analysis.sources[s].paragraphs[i];
     let n = para.n;
-    if para.heading {
-        out.extend_from_slice(b"<h3 class=\"para para-heading\" id=\"p");
+    // `id="pN">`, then `between`, then the link to the paragraph.
+    let anchor = |out: &mut Vec<u8>, between: &[u8]| {
+        out.extend_from_slice(b" id=\"p");
         number(out, n);
-        out.extend_from_slice(b"\"><a class=\"para-ref\" href=\"#p");
+        out.extend_from_slice(b"\">");
+        out.extend_from_slice(between);
+        out.extend_from_slice(b"<a class=\"para-ref\" href=\"#p");
         number(out, n);
         out.extend_from_slice(b"\" aria-label=\"Paragraph ");
         number(out, n);
         out.extend_from_slice("\">¶".as_bytes());
         number(out, n);
-        out.extend_from_slice(b"</a> ");
+        out.extend_from_slice(b"</a>");
+    };
+    if para.heading {
+        out.extend_from_slice(b"<h3 class=\"para para-heading\"");
+        anchor(out, b"");
+        out.push(b' ');
         view::write_html(out, segments);
         out.extend_from_slice(b"</h3>\n");
         return;
     }
-    out.extend_from_slice(b"<div class=\"para\" id=\"p");
-    number(out, n);
-    out.extend_from_slice(b"\">\n  <a class=\"para-ref\" href=\"#p");
-    number(out, n);
-    out.extend_from_slice(b"\" aria-label=\"Paragraph ");
-    number(out, n);
-    out.extend_from_slice("\">¶".as_bytes());
-    number(out, n);
-    out.extend_from_slice(b"</a>\n  ");
+    out.extend_from_slice(b"<div class=\"para\"");
+    anchor(out, b"\n  ");
+    out.extend_from_slice(b"\n  ");
     passage(out, segments, view::is_unique(m.analysis, s, i));
     out.extend_from_slice(b"\n  ");
     if !para.topics().is_empty() || !para.participants().is_empty() {
@@ -193,26 +195,7 @@ pub fn quote(out: &mut Vec<u8>, m: &Model, q: &Quote, root: &str) {
     out.extend_from_slice("\"><p>“".as_bytes());
     text(out, m.analysis.quote_text(q));
     out.extend_from_slice("”</p></blockquote>\n  <figcaption>".as_bytes());
-    match q.speaker {
-        Some(p) => {
-            let who = &m.participants[p];
-            out.extend_from_slice(b"<a class=\"speaker\" href=\"");
-            text(out, root);
-            text(out, &who.href);
-            out.extend_from_slice(b"\">");
-            text(out, &who.name);
-            out.extend_from_slice(b"</a>");
-        }
-        None => {
-            out.extend_from_slice(b"<span class=\"unattributed\">Unattributed");
-            if let Some(d) = q.descriptor.as_deref().filter(|d| !d.is_empty()) {
-                out.extend_from_slice(b" (");
-                text(out, d);
-                out.push(b')');
-            }
-            out.extend_from_slice(b"</span>");
-        }
-    }
+    speaker(out, m, q.speaker, q.descriptor.as_deref(), root);
     out.extend_from_slice(b", in ");
     source_badge(out, card, root);
     out.extend_from_slice(b" <a class=\"para-ref\" href=\"");
@@ -262,30 +245,11 @@ pub fn statement(out: &mut Vec<u8>, m: &Model, st: &Statement, root: &str) {
         out.extend_from_slice(b" shared");
     }
     out.extend_from_slice(b"\">\n  <header class=\"statement-head\">\n    ");
-    match st.speaker {
-        Some(p) => {
-            let who = &m.participants[p];
-            out.extend_from_slice(b"<a class=\"speaker\" href=\"");
-            text(out, root);
-            text(out, &who.href);
-            out.extend_from_slice(b"\">");
-            text(out, &who.name);
-            out.extend_from_slice(b"</a>");
-        }
-        None => {
-            out.extend_from_slice(b"<span class=\"unattributed\">Unattributed");
-            let descriptor = st
-                .quotes
-                .iter()
-                .find_map(|&q| quotes[q].descriptor.as_deref());
-            if let Some(d) = descriptor.filter(|d| !d.is_empty()) {
-                out.extend_from_slice(b" (");
-                text(out, d);
-                out.push(b')');
-            }
-            out.extend_from_slice(b"</span>");
-        }
-    }
+    let descriptor = st
+        .quotes
+        .iter()
+        .find_map(|&q| quotes[q].descriptor.as_deref());
+    speaker(out, m, st.speaker, descriptor, root);
     out.extend_from_slice(b"\n    ");
     if shared {
         out.extend_from_slice(b"<span class=\"flag\">reported by ");
@@ -347,4 +311,29 @@ pub fn figure_row(out: &mut Vec<u8>, m: &Model, f: &Figure, context: &str, root:
     out.extend_from_slice(" ¶".as_bytes());
     number(out, para.n);
     out.extend_from_slice(b"</a></td></tr>\n");
+}
+
+/// Who said it, as quotes and statements show it: a link to the speaker, or
+/// "Unattributed" with how the text describes them.
+fn speaker(out: &mut Vec<u8>, m: &Model, who: Option<usize>, descriptor: Option<&str>, root: &str) {
+    match who {
+        Some(p) => {
+            let who = &m.participants[p];
+            out.extend_from_slice(b"<a class=\"speaker\" href=\"");
+            text(out, root);
+            text(out, &who.href);
+            out.extend_from_slice(b"\">");
+            text(out, &who.name);
+            out.extend_from_slice(b"</a>");
+        }
+        None => {
+            out.extend_from_slice(b"<span class=\"unattributed\">Unattributed");
+            if let Some(d) = descriptor.filter(|d| !d.is_empty()) {
+                out.extend_from_slice(b" (");
+                text(out, d);
+                out.push(b')');
+            }
+            out.extend_from_slice(b"</span>");
+        }
+    }
 }

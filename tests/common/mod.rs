@@ -249,3 +249,20 @@ fn resolve(from: &str, link: &str) -> String {
         joined
     }
 }
+
+/// A copy of the default dossier (`dossier.yaml` and `content/`) at `to`,
+/// to edit or to add templates to.
+pub fn copy_default_dossier(to: &Path) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    fs::create_dir_all(to).unwrap();
+    fs::copy(repo.join("dossier.yaml"), to.join("dossier.yaml")).unwrap();
+    for entry in walkdir::WalkDir::new(repo.join("content")) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(repo).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
