@@ -172,32 +172,20 @@ fn check_inert(f: &Fixture) {
     );
 }
 
-/// The partials that have built-in renderers (src/render/hooks.rs).
-const HOOKED_PARTIALS: &[&str] = &[
-    "source_paragraph",
-    "passage_item",
-    "passage",
-    "quote",
-    "source_badge",
-    "statement",
-    "figure_row",
-];
-
-/// Builds the dossier at `root` as it is, then with the hooked partials
-/// copied unchanged into its own templates, which Tera then renders: both
-/// sites must be the same, byte for byte.
+/// Builds the dossier at `root` as it is, then with the partials of the
+/// built-in renderers copied unchanged into its own templates, which Tera
+/// then renders: both sites must be the same, byte for byte.
 fn assert_built_in_renderers_match_their_partials(root: &Path) {
     let out = tempfile::tempdir().unwrap();
     let (fast, tera) = (out.path().join("fast"), out.path().join("tera"));
     common::build_site(root, &fast, &[]);
     let partials = root.join("templates/partials");
     std::fs::create_dir_all(&partials).unwrap();
-    for name in HOOKED_PARTIALS {
-        let file = format!("{name}.html");
+    for name in dossier::render::BUILT_IN_PARTIALS {
         let default = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("templates/partials")
-            .join(&file);
-        std::fs::copy(default, partials.join(&file)).unwrap();
+            .join("templates")
+            .join(name);
+        std::fs::copy(default, root.join("templates").join(name)).unwrap();
     }
     common::build_site(root, &tera, &[]);
     let (fast, tera) = (site_files(&fast), site_files(&tera));

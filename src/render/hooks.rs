@@ -33,6 +33,18 @@ const PASSAGE: &str = "partials/passage.html";
 /// A source's outlet and date, which a quote includes.
 const SOURCE_BADGE: &str = "partials/source_badge.html";
 
+/// Every partial that a built-in renderer stands in for, or that one of
+/// them includes: a dossier's own copy of any of them is rendered by Tera.
+pub const PARTIALS: &[&str] = &[
+    SOURCE_PARAGRAPH,
+    PASSAGE_ITEM,
+    QUOTE,
+    STATEMENT,
+    FIGURE_ROW,
+    PASSAGE,
+    SOURCE_BADGE,
+];
+
 /// Which partials the built-in renderers stand in for.
 #[derive(Debug, Clone, Copy)]
 pub struct Builtin {

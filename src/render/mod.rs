@@ -8,6 +8,7 @@ mod hooks;
 pub mod json;
 pub mod markdown;
 mod pages;
+pub use hooks::PARTIALS as BUILT_IN_PARTIALS;
 pub use pages::PRINT_WHOLE_UP_TO;
 mod search;
 pub mod templates;
