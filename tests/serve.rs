@@ -283,6 +283,18 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
     next_log("sources list, differences, print page, export and search index");
     let (_, export) = get(&format!("{url}dossier.json"));
     assert!(export.contains("Talks in the White House"));
+    // A mistake in the sidecar is shown with its place; the pages stay.
+    f.write(
+        "content/articles/a1.yaml",
+        &common::ARTICLE_META.replace("2025-08-18", "18 August"),
+    );
+    let error = next_event(&rx, "error");
+    assert!(error.contains("content/articles/a1.yaml:3:"), "{error}");
+    let (_, page) = get(&format!("{url}sources/a1/"));
+    assert!(
+        page.contains("Talks in the White House"),
+        "the last good pages stay"
+    );
     // A new date reorders the sources: the whole site is rebuilt.
     f.write(
         "content/articles/a1.yaml",
