@@ -289,6 +289,25 @@ impl<'m> Pages<'_, 'm> {
         Ok(made.as_ref().expect("made above"))
     }
 
+    /// One item of a list, `value` named `name`, rendered by Tera with
+    /// `template`: how lists are made when a dossier has its own copy of the
+    /// partial.
+    #[allow(clippy::too_many_arguments)]
+    fn item_through_tera<T: Serialize>(
+        &self,
+        out: &mut Vec<u8>,
+        items: &mut Option<Context>,
+        path: &str,
+        section: &'static str,
+        template: &str,
+        name: &'static str,
+        value: &T,
+    ) -> Page {
+        let mut context = self.item_context(items, path, section)?.clone();
+        context.insert(name, value);
+        self.render_to(template, &context, path, out)
+    }
+
     /// Paragraph `i` of source `s` on the source's page, with `marks`
     /// highlighted: `partials/source_paragraph.html`.
     fn source_paragraph(
@@ -306,9 +325,16 @@ impl<'m> Pages<'_, 'm> {
             hooks::source_paragraph(out, m, s, i, &view::segments(text, marks), root_of(path));
             return Ok(());
         }
-        let mut context = self.item_context(items, path, "sources")?.clone();
-        context.insert("passage", &m.tagged_passage(s, i, marks));
-        self.render_to(hooks::SOURCE_PARAGRAPH, &context, path, out)
+        let passage = m.tagged_passage(s, i, marks);
+        self.item_through_tera(
+            out,
+            items,
+            path,
+            "sources",
+            hooks::SOURCE_PARAGRAPH,
+            "passage",
+            &passage,
+        )
     }
 
     /// Paragraph `i` of source `s` in a list of passages grouped by source,
@@ -359,9 +385,16 @@ impl<'m> Pages<'_, 'm> {
             if self.renderer.builtin.quote {
                 hooks::quote(&mut out, m, q, root_of(path));
             } else {
-                let mut context = self.item_context(items, path, section)?.clone();
-                context.insert("quote", &m.quote(q));
-                self.render_to(hooks::QUOTE, &context, path, &mut out)?;
+                let quote = m.quote(q);
+                self.item_through_tera(
+                    &mut out,
+                    items,
+                    path,
+                    section,
+                    hooks::QUOTE,
+                    "quote",
+                    &quote,
+                )?;
             }
         }
         Ok(String::from_utf8(out).expect("pages are UTF-8"))
@@ -380,9 +413,16 @@ impl<'m> Pages<'_, 'm> {
         if self.renderer.builtin.statement {
             hooks::statement(&mut out, self.model, st, root_of(path));
         } else {
-            let mut context = self.item_context(items, path, section)?.clone();
-            context.insert("statement", &self.statement(st));
-            self.render_to(hooks::STATEMENT, &context, path, &mut out)?;
+            let statement = self.statement(st);
+            self.item_through_tera(
+                &mut out,
+                items,
+                path,
+                section,
+                hooks::STATEMENT,
+                "statement",
+                &statement,
+            )?;
         }
         Ok(String::from_utf8(out).expect("pages are UTF-8"))
     }
@@ -1374,9 +1414,15 @@ impl<'m> Pages<'_, 'm> {
             n: para.n,
             href: format!("{}#{}", m.sources[f.source].href, para.anchor()),
         };
-        let mut context = self.item_context(items, path, "topics")?.clone();
-        context.insert("figure", &figure);
-        self.render_to(hooks::FIGURE_ROW, &context, path, out)
+        self.item_through_tera(
+            out,
+            items,
+            path,
+            "topics",
+            hooks::FIGURE_ROW,
+            "figure",
+            &figure,
+        )
     }
 }
 
