@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # How fast `dossier serve` shows an edit: serves the dossier at DIR, then
-# edits (and finally restores) a topic's summary five times, an article's
+# edits (and finally restores) a topic's summary five times, its keywords
+# four times (another topic's keyword added, then taken away), an article's
 # title five times and an article's text once, three seconds apart, and
 # prints what the server logged: how many pages it re-rendered and served,
 # and how many milliseconds after the edit's file events settled.
@@ -28,7 +29,7 @@ restore() {
   rm -rf "$work"
 }
 trap restore EXIT
-for _ in $(seq 1 120); do grep -q "rebuilt in" "$work/log" && break; sleep 1; done
+for _ in $(seq 1 120); do grep -q "watching for changes" "$work/log" && break; sleep 1; done
 edit() { # file, python expression of the text `s` and the round `k`
   python3 - "$1" "$2" "$3" <<'PY'
 import re, sys
@@ -40,6 +41,14 @@ PY
 }
 for k in 1 2 3 4 5; do
   edit "$topic" 're.sub(r"^summary: \|?\n?", lambda m: m.group(0) + ("  " if m.group(0).endswith("\n") else "") + f"Edit {k}. ", s, count=1, flags=re.M)' "$k"
+done
+# Keywords: another topic's first keyword added (its passages join this
+# topic), then taken away again, twice.
+other="$(grep -m1 '^  - ' "${topics[1]:?a second topic is needed}" | sed 's/^  - //')"
+cp "$topic" "$work/keywords"
+for k in 1 2; do
+  OTHER="$other" edit "$topic" 's.rstrip("\n") + "\n  - " + __import__("os").environ["OTHER"] + "\n"' "$k"
+  BEFORE="$work/keywords" edit "$topic" 'open(__import__("os").environ["BEFORE"], encoding="utf-8").read()' "$k"
 done
 for k in 1 2 3 4 5; do
   edit "$article" 're.sub(r"^title: .*$", f"title: \"Edited title {k}\"", s, count=1, flags=re.M)' "$k"

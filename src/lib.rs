@@ -94,6 +94,9 @@ pub struct Analysed {
     pub renderer: render::Renderer,
     pub base_url: Option<String>,
     pub stages: Stages,
+    /// The paragraphs' words, for `serve` to find a topic's edited keywords
+    /// again quickly; made only there.
+    pub words: Option<analyze::matcher::WordIndex>,
 }
 
 pub fn load_and_analyze(
@@ -136,6 +139,7 @@ pub fn load_and_analyze(
         renderer,
         base_url,
         stages,
+        words: None,
     })
 }
 
@@ -150,6 +154,7 @@ pub fn prepare_with(
         renderer,
         base_url,
         mut stages,
+        ..
     } = load_and_analyze(root, base_url, progress)?;
     let clock = Instant::now();
     progress.stage("rendering");
@@ -262,6 +267,7 @@ pub fn build_with(
             renderer,
             base_url,
             mut stages,
+            ..
         } = load_and_analyze(&options.root, options.base_url.as_deref(), progress)?;
         let clock = Instant::now();
         progress.stage("rendering");

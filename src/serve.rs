@@ -240,8 +240,11 @@ fn update(
             return Some(kept);
         }
     };
-    if !only_the_summary_differs(&kept.project.topics[t], &topic) {
+    if !same_title_and_place(&kept.project.topics[t], &topic) {
         return rebuild(root, site, hub);
+    }
+    if kept.project.topics[t].keywords != topic.keywords {
+        return update_keywords(kept, t, topic, path, started, site, hub);
     }
     kept.project.topics[t] = topic;
     // The topic's own pages first: they are the ones open in the browser
@@ -269,7 +272,8 @@ fn update(
 /// Checks the kept project's citations, then renders again what `render`
 /// makes: the pages it hands over first are served at once and reload the
 /// open pages; the whole-corpus files it returns (`rest` says which) follow
-/// without a reload. Problems show over the pages instead.
+/// without a reload. Problems show over the pages instead. Says whether the
+/// pages were rendered.
 fn re_render(
     kept: &Analysed,
     path: &Path,
@@ -281,7 +285,7 @@ fn re_render(
         &Analysed,
         &mut dyn FnMut(Vec<OutputFile>),
     ) -> Result<Vec<OutputFile>, Diagnostics>,
-) {
+) -> bool {
     let rendered = crate::analyze::citations::verify_all(&kept.project, &kept.analysis)
         .into_result(())
         .and_then(|()| {
@@ -303,8 +307,12 @@ fn re_render(
                 path.display(),
                 started.elapsed().as_millis()
             );
+            true
         }
-        Err(problems) => report(site, hub, &problems),
+        Err(problems) => {
+            report(site, hub, &problems);
+            false
+        }
     }
 }
 
@@ -375,13 +383,70 @@ fn same_text_and_date(kept: &[Paragraph], old: &Article, new: &Article) -> bool 
             .all(|(b, p)| b.text == p.text && b.heading == p.heading)
 }
 
-/// Whether `new` differs from `old` in its summary alone: its title, order
-/// and keywords show on (or decide) pages all over the site.
-fn only_the_summary_differs(old: &Topic, new: &Topic) -> bool {
-    old.slug == new.slug
-        && old.title == new.title
-        && old.order == new.order
-        && old.keywords == new.keywords
+/// Whether `new` has `old`'s title and order, which show on (or order the
+/// tags of) pages all over the site: only its summary or keywords changed.
+fn same_title_and_place(old: &Topic, new: &Topic) -> bool {
+    old.slug == new.slug && old.title == new.title && old.order == new.order
+}
+
+/// After an edit to topic `t`'s keywords (and perhaps its summary): the
+/// keywords are found again in the kept paragraphs, and the pages showing
+/// what they match rendered again. Returns what to keep: nothing when the
+/// pages could not be rendered, so that the next change rebuilds them all.
+fn update_keywords(
+    mut kept: Analysed,
+    t: usize,
+    topic: Topic,
+    path: &Path,
+    started: Instant,
+    site: &RwLock<Site>,
+    hub: &Hub,
+) -> Option<Analysed> {
+    let pages_of = |kept: &Analysed| {
+        let covering = kept.analysis.coverage[t].iter().filter(|&&c| c > 0);
+        covering
+            .count()
+            .div_ceil(crate::render::view::TOPIC_SOURCES_PER_PAGE)
+            .max(1)
+    };
+    let old_pages = pages_of(&kept);
+    let text = |t: &Topic| t.summary.as_ref().map(|s| s.text.clone());
+    let summary_changed = text(&kept.project.topics[t]) != text(&topic);
+    kept.project.topics[t] = topic;
+    let words = kept
+        .words
+        .take()
+        .unwrap_or_else(|| crate::analyze::word_index(&kept.analysis));
+    let changed = crate::analyze::rematch_topic(&kept.project, &mut kept.analysis, t, &words);
+    kept.words = Some(words);
+    // Pages past the topic's new last one are gone from a whole build too.
+    let slug = kept.project.topics[t].slug.clone();
+    if let Ok(mut site) = site.write() {
+        for k in pages_of(&kept) + 1..=old_pages {
+            site.files
+                .remove(&crate::render::view::topic_page_href(&slug, k));
+        }
+    }
+    let pages = || {
+        site.read()
+            .map(|site| site.files.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let rest = "pages tagging its passages, differences, print page and export";
+    let rendered = re_render(&kept, path, started, site, hub, rest, |kept, first| {
+        kept.renderer.render_topic_keywords(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            t,
+            &changed,
+            old_pages,
+            summary_changed,
+            &pages,
+            first,
+        )
+    });
+    rendered.then_some(kept)
 }
 
 /// Builds the whole site in memory; keeps what the next change may reuse.
@@ -397,9 +462,12 @@ fn rebuild(root: &Path, site: &RwLock<Site>, hub: &Hub) -> Option<Analysed> {
         Ok((kept, files))
     });
     match result {
-        Ok((kept, files)) => {
+        Ok((mut kept, files)) => {
             publish(site, hub, files, true);
             eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
+            // Made now, while the analyst reads the pages, not on the
+            // first edit to a topic's keywords.
+            kept.words = Some(crate::analyze::word_index(&kept.analysis));
             Some(kept)
         }
         Err(problems) => {
@@ -658,7 +726,7 @@ mod tests {
     }
 
     #[test]
-    fn only_a_summary_edit_is_re_rendered_in_place() {
+    fn only_a_summary_or_keywords_edit_is_re_rendered_in_place() {
         let topic = |title: &str, order: i64, keywords: &[&str], summary: &str| Topic {
             slug: "t".into(),
             path: "content/topics/t.yaml".into(),
@@ -668,22 +736,13 @@ mod tests {
             keywords: keywords.iter().map(|k| k.to_string()).collect(),
         };
         let old = topic("T", 1, &["a"], "one");
-        assert!(only_the_summary_differs(
-            &old,
-            &topic("T", 1, &["a"], "two")
-        ));
-        assert!(!only_the_summary_differs(
-            &old,
-            &topic("U", 1, &["a"], "one")
-        ));
-        assert!(!only_the_summary_differs(
-            &old,
-            &topic("T", 2, &["a"], "one")
-        ));
-        assert!(!only_the_summary_differs(
+        assert!(same_title_and_place(&old, &topic("T", 1, &["a"], "two")));
+        assert!(same_title_and_place(
             &old,
             &topic("T", 1, &["a", "b"], "one")
         ));
+        assert!(!same_title_and_place(&old, &topic("U", 1, &["a"], "one")));
+        assert!(!same_title_and_place(&old, &topic("T", 2, &["a"], "one")));
     }
 
     #[test]

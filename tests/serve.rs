@@ -255,6 +255,34 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
         "the last good pages stay"
     );
 
+    // A keyword less: the topic's pages and the pages tagging the passage it
+    // loses are rendered again from the kept analysis.
+    let tags = |page: &str, n: usize| {
+        let para = page
+            .split(&format!("id=\"p{n}\""))
+            .nth(1)
+            .unwrap()
+            .to_string();
+        para[..para.find("</div>").unwrap()].to_string()
+    };
+    let (_, source) = get(&format!("{url}sources/a1/"));
+    assert!(tags(&source, 4).contains("topic-tag"), "{source}");
+    f.write(
+        "content/topics/security.yaml",
+        &common::TOPIC
+            .replace("What they say.", "What they now say.")
+            .replace("  - Article 5\n", ""),
+    );
+    next_event(&rx, "reload");
+    let said = next_log("content/topics/security.yaml: ");
+    assert!(said.contains("pages re-rendered and served"), "{said}");
+    let (_, page) = get(&format!("{url}topics/security/"));
+    assert!(!page.contains("Witkoff told CNN"), "{page}");
+    next_log("pages tagging its passages");
+    let (_, source) = get(&format!("{url}sources/a1/"));
+    assert!(!tags(&source, 4).contains("topic-tag"), "{source}");
+    assert!(tags(&source, 2).contains("topic-tag"), "{source}");
+
     // A new title shows on pages all over the site: the whole site is rebuilt.
     f.write(
         "content/topics/security.yaml",
@@ -456,4 +484,188 @@ fn a_metadata_edit_re_renders_every_page_that_names_the_source() {
         .find(|id| synth.join(format!("content/articles/{id}.md")).exists())
         .unwrap();
     metadata_edit_matches_a_whole_build(&synth, &md, None);
+}
+
+/// Gives the topic at `path` (whose `keywords:` list ends the file) the
+/// keywords `keywords`, and perhaps a new summary.
+fn set_keywords(path: &std::path::Path, keywords: &[&str], summary: Option<&str>) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let (head, _) = text.split_once("\nkeywords:").unwrap();
+    let mut head = head.to_string();
+    if let Some(summary) = summary {
+        let (before, _) = head.split_once("\nsummary:").unwrap();
+        head = format!("{before}\nsummary: \"{summary}\"");
+    }
+    let list: String = keywords.iter().map(|k| format!("  - \"{k}\"\n")).collect();
+    std::fs::write(path, format!("{head}\nkeywords:\n{list}")).unwrap();
+}
+
+/// Edits topic `slug`'s keywords (and perhaps summary) in the dossier at
+/// `root` and re-renders what `serve` re-renders, after finding the
+/// keywords again in the kept analysis: laid over the site from before
+/// (less the topic's pages past its new last one), those files must make the
+/// site a whole build makes of the edited dossier. Returns how many files
+/// were rendered again, and how many the site has.
+fn keyword_edit_matches_a_whole_build(
+    root: &std::path::Path,
+    slug: &str,
+    keywords: &[&str],
+    summary: Option<&str>,
+    base_url: Option<&str>,
+) -> (usize, usize) {
+    use dossier::render::view::{TOPIC_SOURCES_PER_PAGE, topic_page_href};
+    use std::collections::BTreeMap;
+    let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
+    let before = kept
+        .renderer
+        .render(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &dossier::Silent,
+        )
+        .unwrap();
+    let t = kept
+        .project
+        .topics
+        .iter()
+        .position(|t| t.slug == slug)
+        .unwrap();
+    let pages_of = |coverage: &[usize]| {
+        let covering = coverage.iter().filter(|&&c| c > 0).count();
+        covering.div_ceil(TOPIC_SOURCES_PER_PAGE).max(1)
+    };
+    let old_pages = pages_of(&kept.analysis.coverage[t]);
+    let path = kept.project.topics[t].path.clone();
+    set_keywords(&root.join(&path), keywords, summary);
+    let topic = dossier::load::reload_topic(root, &path).unwrap();
+    kept.project.topics[t] = topic;
+    let words = dossier::analyze::word_index(&kept.analysis);
+    let changed = dossier::analyze::rematch_topic(&kept.project, &mut kept.analysis, t, &words);
+    let new_pages = pages_of(&kept.analysis.coverage[t]);
+    let mut site: BTreeMap<String, Vec<u8>> =
+        before.into_iter().map(|f| (f.path, f.bytes)).collect();
+    for k in new_pages + 1..=old_pages {
+        site.remove(&topic_page_href(slug, k));
+    }
+    let mut again = Vec::new();
+    let rest = kept
+        .renderer
+        .render_topic_keywords(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            t,
+            &changed,
+            old_pages,
+            summary.is_some(),
+            &|| {
+                let mut paths: Vec<String> = site.keys().cloned().collect();
+                paths.extend((old_pages + 1..=new_pages).map(|k| topic_page_href(slug, k)));
+                paths.sort();
+                paths
+            },
+            &mut |files| again.extend(files),
+        )
+        .unwrap();
+    again.extend(rest);
+    let rendered = again.len();
+    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
+    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(root, base_url)
+        .unwrap()
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert_eq!(
+        site.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &whole {
+        assert!(
+            &site[path] == bytes,
+            "{}: {path} is stale after editing {slug}'s keywords to {keywords:?}",
+            root.display()
+        );
+    }
+    (rendered, whole.len())
+}
+
+#[test]
+fn a_keyword_edit_re_renders_every_page_showing_what_the_topic_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    // The default dossier: a keyword added (passages with quotes, shared
+    // statements, other topics' passages), then one taken away, with feeds.
+    let root = dir.path().join("default");
+    common::copy_default_dossier(&root);
+    // A dossier's own quote card that tags each quote with its topics, as
+    // its context allows: shown on every topic's pages.
+    std::fs::create_dir_all(root.join("templates/partials")).unwrap();
+    let card = std::fs::read_to_string("templates/partials/quote.html").unwrap();
+    let tagged = card.replace(
+        "</figcaption>",
+        "{% for t in quote.topics %} {{ t.label }}{% endfor %}</figcaption>",
+    );
+    assert_ne!(card, tagged);
+    std::fs::write(root.join("templates/partials/quote.html"), tagged).unwrap();
+    let base = Some("https://example.org/briefing/");
+    let guarantees = [
+        "security guarantees",
+        "security guarantee",
+        "Article 5",
+        "Kremlin",
+    ];
+    keyword_edit_matches_a_whole_build(&root, "security-guarantees", &guarantees, None, base);
+    keyword_edit_matches_a_whole_build(&root, "territory", &["Donbas"], Some("New."), None);
+    // Many sources: a keyword in nearly every article gives the topic
+    // pages more pages; taking it away again leaves fewer.
+    let synth = dir.path().join("synth");
+    dossier::synth::write_corpus(&synth, 400, 5).unwrap();
+    // Someone named in nearly every source, on several pages: their first
+    // page counts the passages on each topic from every page.
+    let people = synth.join("content/participants.yaml");
+    let list = std::fs::read_to_string(&people).unwrap();
+    let (alias, _) = list.split_once(']').unwrap();
+    std::fs::write(
+        &people,
+        list.replacen(alias, &format!("{alias}, \"said\""), 1),
+    )
+    .unwrap();
+    keyword_edit_matches_a_whole_build(
+        &synth,
+        "agriculture",
+        &["farm subsidies", "said"],
+        None,
+        base,
+    );
+    keyword_edit_matches_a_whole_build(
+        &synth,
+        "agriculture",
+        &["crop yields"],
+        Some("Less."),
+        base,
+    );
+    // One more keyword: only the pages with its passages are rendered again.
+    let (rendered, files) = keyword_edit_matches_a_whole_build(
+        &synth,
+        "agriculture",
+        &["crop yields", "livestock farmers"],
+        None,
+        None,
+    );
+    assert!(
+        rendered * 3 < files,
+        "{rendered} of {files} files rendered again"
+    );
+    // A keyword only one late source has, in a paragraph naming the person
+    // named everywhere: only their first page counts it.
+    let paragraph = (350..400)
+        .filter_map(|n| {
+            std::fs::read_to_string(synth.join(format!("content/articles/{n:05}.txt"))).ok()
+        })
+        .flat_map(|text| text.split("\n\n").map(str::to_string).collect::<Vec<_>>())
+        .find(|p| p.contains(" said") && !p.contains('"'))
+        .unwrap();
+    let keywords = ["crop yields", "livestock farmers", paragraph.trim()];
+    keyword_edit_matches_a_whole_build(&synth, "agriculture", &keywords, None, None);
 }

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use rayon::prelude::*;
 
 /// Who a phrase belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -142,6 +143,131 @@ impl Folded {
     fn splits_a_char(&self, offset: usize) -> bool {
         offset > 0 && offset < self.text.len() && self.origin[offset] == self.origin[offset - 1]
     }
+}
+
+/// Which paragraphs hold each run of ASCII letters and digits (case aside),
+/// so that a topic's edited keywords are looked for again only where they
+/// may be, not in every paragraph.
+///
+/// A phrase's longest such run, once folded, can only come from the same
+/// run in the text, case aside, and whole: no character but an ASCII letter
+/// or digit folds to one, apart from the Kelvin sign and the dotted capital
+/// I (checked by a test over all of Unicode), and paragraphs holding either
+/// are looked at for every phrase.
+pub struct WordIndex {
+    /// (run's hash, paragraph), sorted; paragraphs are numbered across
+    /// sources. A hash shared by two runs only adds paragraphs to look at.
+    postings: Vec<(u32, u32)>,
+    /// The paragraphs with a Kelvin sign or a dotted capital I.
+    always: Vec<u32>,
+    /// Where each source's paragraphs start in that numbering.
+    starts: Vec<u32>,
+}
+
+/// One source's part of a [`WordIndex`].
+#[derive(Default)]
+struct Postings {
+    runs: Vec<(u32, u32)>,
+    always: Vec<u32>,
+}
+
+/// The characters other than ASCII letters and digits that fold to one.
+const FOLDING_TO_ASCII: [char; 2] = ['\u{130}', '\u{212A}'];
+
+impl WordIndex {
+    /// `sources[s]` are the texts of source `s`'s paragraphs.
+    pub fn new(sources: &[Vec<&str>]) -> WordIndex {
+        let mut starts = Vec::with_capacity(sources.len() + 1);
+        let mut at = 0u32;
+        for paragraphs in sources {
+            starts.push(at);
+            at += paragraphs.len() as u32;
+        }
+        starts.push(at);
+        // Per source: its postings, and its paragraphs always looked at.
+        let per_source: Vec<Postings> = sources
+            .par_iter()
+            .zip(&starts)
+            .map(|(paragraphs, &first)| {
+                let mut postings = Postings::default();
+                let (mut lower, mut runs) = (Vec::new(), Vec::new());
+                for (k, text) in paragraphs.iter().enumerate() {
+                    let g = first + k as u32;
+                    if text.contains(FOLDING_TO_ASCII) {
+                        postings.always.push(g);
+                    }
+                    lower.clear();
+                    lower.extend_from_slice(text.as_bytes());
+                    lower.make_ascii_lowercase();
+                    runs.clear();
+                    runs.extend(
+                        lower
+                            .split(|b| !b.is_ascii_alphanumeric())
+                            .filter(|run| !run.is_empty())
+                            .map(run_hash),
+                    );
+                    runs.sort_unstable();
+                    runs.dedup();
+                    postings.runs.extend(runs.iter().map(|&h| (h, g)));
+                }
+                postings
+            })
+            .collect();
+        let mut postings = Vec::with_capacity(per_source.iter().map(|p| p.runs.len()).sum());
+        let mut always = Vec::new();
+        for p in per_source {
+            postings.extend(p.runs);
+            always.extend(p.always);
+        }
+        postings.par_sort_unstable();
+        WordIndex {
+            postings,
+            always,
+            starts,
+        }
+    }
+
+    /// The paragraphs, as (source, index) in order, that any of `phrases`
+    /// may match in; `None` when some phrase has no run of ASCII letters or
+    /// digits to look it up by, so that it may match anywhere.
+    pub fn candidates(&self, phrases: &[String]) -> Option<Vec<(usize, usize)>> {
+        let mut found: Vec<u32> = self.always.clone();
+        for phrase in phrases {
+            let folded = fold(phrase.trim()).text;
+            if folded.is_empty() {
+                continue;
+            }
+            let longest = folded
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .max_by_key(|run| run.len())
+                .unwrap_or("");
+            if longest.is_empty() {
+                return None;
+            }
+            let h = run_hash(longest.as_bytes());
+            let from = self.postings.partition_point(|&(x, _)| x < h);
+            let to = self.postings.partition_point(|&(x, _)| x <= h);
+            found.extend(self.postings[from..to].iter().map(|&(_, g)| g));
+        }
+        found.sort_unstable();
+        found.dedup();
+        Some(
+            found
+                .into_iter()
+                .map(|g| {
+                    let s = self.starts.partition_point(|&start| start <= g) - 1;
+                    (s, (g - self.starts[s]) as usize)
+                })
+                .collect(),
+        )
+    }
+}
+
+fn run_hash(run: &[u8]) -> u32 {
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(run);
+    h.finish() as u32
 }
 
 impl Matcher {
@@ -362,6 +488,51 @@ mod tests {
         let matcher = m(&[], &[&["Ali"]]);
         assert!(matcher.find("ALİ said").1.is_empty());
         assert_eq!(matcher.find("ALI said").1.len(), 1);
+    }
+
+    #[test]
+    fn only_two_characters_besides_ascii_letters_and_digits_fold_to_one() {
+        let folding: Vec<char> = (0..=char::MAX as u32)
+            .filter_map(char::from_u32)
+            .filter(|c| !c.is_ascii_alphanumeric())
+            .filter(|&c| {
+                fold(&c.to_string())
+                    .text
+                    .chars()
+                    .any(|f| f.is_ascii_alphanumeric())
+            })
+            .collect();
+        assert_eq!(folding, FOLDING_TO_ASCII);
+    }
+
+    #[test]
+    fn the_word_index_finds_every_paragraph_a_phrase_matches_in() {
+        let phrases = [
+            "Article 5-like".to_string(),
+            "Kyiv’s".to_string(),
+            "kelvin".to_string(),
+        ];
+        let matcher = Matcher::new(&[phrases.to_vec()], &[]);
+        let texts = [
+            "an ARTICLE  5\u{2011}LIKE pledge",
+            "KYIV'S allies",
+            "\u{212A}ELVIN",
+            "no such thing",
+            "article 5 alone",
+            "LIKE it",
+            "kelvins are not kelvin’s",
+        ];
+        let index = WordIndex::new(&[texts[..3].to_vec(), texts[3..].to_vec()]);
+        let candidates = index.candidates(&phrases).unwrap();
+        for (k, text) in texts.iter().enumerate() {
+            let at = if k < 3 { (0, k) } else { (1, k - 3) };
+            let found = !matcher.find(text).0.is_empty();
+            assert!(!found || candidates.contains(&at), "{text}");
+        }
+        // "5-like" is looked up by "article", "kelvin" is spelt with a
+        // Kelvin sign in the third text.
+        assert_eq!(candidates, [(0, 0), (0, 1), (0, 2), (1, 1), (1, 3)]);
+        assert_eq!(index.candidates(&["’".to_string()]), None);
     }
 
     #[test]

@@ -119,6 +119,19 @@ impl Paragraph {
     }
 }
 
+impl Paragraph {
+    /// Puts `hits` in place of topic `t`'s; says whether the paragraph is
+    /// now on or off the topic where it was not before.
+    fn replace_topic_hits(&mut self, t: usize, hits: Vec<Hit>) -> bool {
+        let was = self.topic_ids.binary_search(&t).is_ok();
+        self.topic_hits.retain(|h| h.owner != t);
+        self.topic_hits.extend(hits);
+        self.topic_hits.sort();
+        self.topic_ids = owners(&self.topic_hits);
+        was != self.topic_ids.binary_search(&t).is_ok()
+    }
+}
+
 fn owners(hits: &[Hit]) -> Vec<usize> {
     let mut v: Vec<usize> = hits.iter().map(|h| h.owner).collect();
     v.sort_unstable();
@@ -240,6 +253,86 @@ pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
         spellings,
         figures,
     }
+}
+
+/// The index of the paragraphs' words that [`rematch_topic`] looks keywords
+/// up in.
+pub fn word_index(analysis: &Analysis) -> matcher::WordIndex {
+    let texts: Vec<Vec<&str>> = analysis
+        .sources
+        .iter()
+        .map(|s| s.paragraphs.iter().map(|p| p.text.as_str()).collect())
+        .collect();
+    matcher::WordIndex::new(&texts)
+}
+
+/// After topic `t`'s keywords changed (and nothing else): finds them again,
+/// as [`analyze`] would, in the paragraphs `words` (the [`word_index`] of
+/// `analysis`) says they may be in, and updates the topic's hits and
+/// coverage in place. Returns the paragraphs, as (source, index) in order,
+/// now on or off the topic where they were not before.
+///
+/// Nothing else the analysis finds depends on a topic's keywords, and one
+/// topic's hits never depend on another's, so this leaves `analysis` as
+/// [`analyze`] would make it of the edited project.
+pub fn rematch_topic(
+    project: &Project,
+    analysis: &mut Analysis,
+    t: usize,
+    words: &matcher::WordIndex,
+) -> Vec<(usize, usize)> {
+    let mut phrases = vec![Vec::new(); project.topics.len()];
+    phrases[t] = project.topics[t].keywords.clone();
+    let matcher = Matcher::new(&phrases, &[]);
+    // Per source, the paragraphs the keywords may be in (`None`: all).
+    let mut candidates: Vec<Option<Vec<usize>>> = vec![None; analysis.sources.len()];
+    if let Some(found) = words.candidates(&phrases[t]) {
+        candidates.iter_mut().for_each(|c| *c = Some(Vec::new()));
+        for (s, i) in found {
+            if let Some(list) = &mut candidates[s] {
+                list.push(i);
+            }
+        }
+    }
+    let per_source: Vec<(Vec<usize>, usize)> = analysis
+        .sources
+        .par_iter_mut()
+        .zip(&candidates)
+        .map(|(text, candidates)| {
+            let mut changed = Vec::new();
+            let mut covered = 0;
+            let mut next = 0;
+            for (i, para) in text.paragraphs.iter_mut().enumerate() {
+                let candidate = match candidates {
+                    None => true,
+                    Some(list) => {
+                        let here = list.get(next) == Some(&i);
+                        next += usize::from(here);
+                        here
+                    }
+                };
+                // Paragraphs on the topic before are looked at again too:
+                // they may have lost it.
+                let had = para.topics().binary_search(&t).is_ok();
+                if candidate || had {
+                    let hits = matcher.find(&para.text).0;
+                    if para.replace_topic_hits(t, hits) {
+                        changed.push(i);
+                    }
+                }
+                if !para.heading && para.topics().binary_search(&t).is_ok() {
+                    covered += 1;
+                }
+            }
+            (changed, covered)
+        })
+        .collect();
+    let mut changed = Vec::new();
+    for (s, (paragraphs, covered)) in per_source.into_iter().enumerate() {
+        analysis.coverage[t][s] = covered;
+        changed.extend(paragraphs.into_iter().map(|i| (s, i)));
+    }
+    changed
 }
 
 fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnalysis {

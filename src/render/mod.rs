@@ -189,10 +189,67 @@ impl Renderer {
             Job::SearchIndex,
         ];
         self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
+        self.feeds(&model, pages, &memory)?;
+        Ok(memory.files.into_inner().expect("no thread panicked"))
+    }
+
+    /// The files that show topic `t`'s keywords and what they match, for
+    /// `serve` after an edit to the topic's keywords (and perhaps its
+    /// summary) that left its title and order alone, once
+    /// [`crate::analyze::rematch_topic`] has found them again: `changed` are
+    /// the paragraphs it put on or off the topic, `old_pages` how many pages
+    /// the topic had. First the topic's pages, the front page and the topic
+    /// list, handed to `first`; then every other page showing a changed
+    /// paragraph's topics, and the files that hold the whole corpus,
+    /// returned (with the feeds over `pages()` when the topic's number of
+    /// pages changed).
+    #[allow(clippy::too_many_arguments)]
+    pub fn render_topic_keywords(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        base_url: Option<String>,
+        t: usize,
+        changed: &[(usize, usize)],
+        old_pages: usize,
+        summary_changed: bool,
+        pages: &dyn Fn() -> Vec<String>,
+        first: &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let model = Model::new(project, analysis, base_url);
+        let mut own: Vec<Job> = (1..=model.topic_pages(t))
+            .map(|k| Job::Topic(t, k))
+            .collect();
+        own.extend([Job::Index, Job::List(0)]);
+        let memory = Memory::default();
+        self.run(project, analysis, &model, own, &memory, &crate::Silent)?;
+        first(std::mem::take(
+            &mut *memory.files.lock().expect("no thread panicked"),
+        ));
+        let mut rest = tagging(&model, t, changed);
+        rest.extend([Job::Compare, Job::Print, Job::Export]);
+        if summary_changed {
+            rest.insert(Job::SearchIndex);
+        }
+        let rest: Vec<Job> = rest.into_iter().collect();
+        self.run(project, analysis, &model, rest, &memory, &crate::Silent)?;
+        if model.topic_pages(t) != old_pages {
+            self.feeds(&model, pages, &memory)?;
+        }
+        Ok(memory.files.into_inner().expect("no thread panicked"))
+    }
+
+    /// The feeds (with an absolute `base_url`) over `pages()`, the site's files.
+    fn feeds(
+        &self,
+        model: &Model,
+        pages: &dyn Fn() -> Vec<String>,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostics> {
         let feeds = pages::Pages {
             renderer: self,
-            model: &model,
-            sink: &memory,
+            model,
+            sink,
         };
         // As in a whole build, the sitemap lists what the build made, not
         // the theme's files.
@@ -201,7 +258,7 @@ impl Renderer {
             .filter(|p| !self.assets.iter().any(|(asset, _)| &asset.path == p))
             .collect();
         feeds.feeds(&made)?;
-        Ok(memory.files.into_inner().expect("no thread panicked"))
+        Ok(())
     }
 
     /// Renders every file of the site into `sink`, from several threads, each
@@ -509,8 +566,20 @@ fn naming(m: &Model, s: usize) -> Vec<Job> {
         }
     }
     let own = m.quotes_of(s);
+    statement_pages(m, |q| own.contains(&q), &mut jobs);
+    jobs.into_iter().collect()
+}
+
+/// Adds the pages showing the statements that hold a quote `quoted` picks:
+/// the quotes pages, and the speakers' pages.
+fn statement_pages(
+    m: &Model,
+    quoted: impl Fn(usize) -> bool,
+    jobs: &mut std::collections::BTreeSet<Job>,
+) {
+    let per = view::PARTICIPANT_ITEMS_PER_PAGE;
     for (k, statement) in m.analysis.statements.iter().enumerate() {
-        if !statement.quotes.iter().any(|q| own.contains(q)) {
+        if !statement.quotes.iter().any(|&q| quoted(q)) {
             continue;
         }
         jobs.insert(Job::Quotes(k / pages::QUOTES_PER_PAGE + 1));
@@ -524,7 +593,38 @@ fn naming(m: &Model, s: usize) -> Vec<Job> {
             }
         }
     }
-    jobs.into_iter().collect()
+}
+
+/// The pages other than topic `t`'s that tag the `changed` paragraphs
+/// (source, index) with their topics, or count them by topic: the sources'
+/// pages, the other topics' and the participants' pages listing them, and
+/// the pages with their quotes.
+fn tagging(m: &Model, t: usize, changed: &[(usize, usize)]) -> std::collections::BTreeSet<Job> {
+    let mut jobs = std::collections::BTreeSet::new();
+    let per_topic = view::TOPIC_SOURCES_PER_PAGE;
+    let per = view::PARTICIPANT_ITEMS_PER_PAGE;
+    for &(s, i) in changed {
+        jobs.insert(Job::Source(s));
+        let para = &m.analysis.sources[s].paragraphs[i];
+        for &u in para.topics().iter().filter(|&&u| u != t) {
+            if let Ok(rank) = m.covering[u].binary_search(&s) {
+                jobs.insert(Job::Topic(u, rank / per_topic + 1));
+            }
+        }
+        // A participant's first page counts their passages by topic.
+        for &p in para.participants() {
+            if let Ok(rank) = m.mentioning[p].binary_search(&s) {
+                jobs.insert(Job::Participant(p, rank / per + 1));
+                jobs.insert(Job::Participant(p, 1));
+            }
+        }
+    }
+    let quoted = |q: usize| {
+        let q = &m.analysis.quotes[q];
+        changed.binary_search(&(q.source, q.paragraph)).is_ok()
+    };
+    statement_pages(m, quoted, &mut jobs);
+    jobs
 }
 
 pub(crate) fn write_error(path: &str, e: std::io::Error) -> Diagnostic {
