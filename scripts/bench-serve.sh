@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # How fast `dossier serve` shows an edit: serves the dossier at DIR, then
 # edits (and finally restores) a topic's summary five times, its keywords
-# four times (another topic's keyword added, then taken away), an article's
-# title five times and an article's text once, three seconds apart, and
-# prints what the server logged: how many pages it re-rendered and served,
-# and how many milliseconds after the edit's file events settled.
+# four times (another topic's keyword added, then taken away), its title
+# twice, an article's title five times and an article's text once, three
+# seconds apart, and prints what the server logged: how many pages it
+# re-rendered and served, and how many milliseconds after the edit's file
+# events settled.
 #
 #   scripts/bench-serve.sh DIR
 #
@@ -50,6 +51,9 @@ for k in 1 2; do
   OTHER="$other" edit "$topic" 's.rstrip("\n") + "\n  - " + __import__("os").environ["OTHER"] + "\n"' "$k"
   BEFORE="$work/keywords" edit "$topic" 'open(__import__("os").environ["BEFORE"], encoding="utf-8").read()' "$k"
 done
+# Its title: renamed, then named back.
+edit "$topic" 're.sub(r"^title: .*$", "title: \"Renamed topic\"", s, count=1, flags=re.M)' 1
+BEFORE="$work/keywords" edit "$topic" 'open(__import__("os").environ["BEFORE"], encoding="utf-8").read()' 2
 for k in 1 2 3 4 5; do
   edit "$article" 're.sub(r"^title: .*$", f"title: \"Edited title {k}\"", s, count=1, flags=re.M)' "$k"
 done

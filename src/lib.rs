@@ -99,6 +99,58 @@ pub struct Analysed {
     pub words: Option<analyze::matcher::WordIndex>,
 }
 
+impl Analysed {
+    /// Puts `topic` in place of topic `t`, which has the same slug and order
+    /// (its place among the topics): its keywords, if new, are found again
+    /// in the kept paragraphs, through the index of their words (made now
+    /// if `serve` has not made it yet). Says what changed, for
+    /// [`render::Renderer::render_topic_edit`].
+    pub fn replace_topic(&mut self, t: usize, topic: load::Topic) -> render::TopicEdit {
+        let pages = |analysis: &analyze::Analysis| {
+            let covering = analysis.coverage[t].iter().filter(|&&c| c > 0).count();
+            covering
+                .div_ceil(render::view::TOPIC_SOURCES_PER_PAGE)
+                .max(1)
+        };
+        let old_pages = pages(&self.analysis);
+        let old = &self.project.topics[t];
+        let text = |t: &load::Topic| t.summary.as_ref().map(|s| s.text.clone());
+        let summary = text(old) != text(&topic);
+        let title = old.title != topic.title;
+        let keywords = old.keywords != topic.keywords;
+        self.project.topics[t] = topic;
+        let mut changed = Vec::new();
+        if keywords {
+            let words = self
+                .words
+                .take()
+                .unwrap_or_else(|| analyze::word_index(&self.analysis));
+            changed = analyze::rematch_topic(&self.project, &mut self.analysis, t, &words);
+            self.words = Some(words);
+        }
+        if title {
+            // A new title shows wherever the topic tags a paragraph.
+            for (s, text) in self.analysis.sources.iter().enumerate() {
+                for (i, p) in text.paragraphs.iter().enumerate() {
+                    if p.topics().binary_search(&t).is_ok() {
+                        changed.push((s, i));
+                    }
+                }
+            }
+            changed.sort_unstable();
+            changed.dedup();
+        }
+        render::TopicEdit {
+            t,
+            changed,
+            old_pages,
+            new_pages: pages(&self.analysis),
+            summary,
+            title,
+        }
+    }
+}
+
 pub fn load_and_analyze(
     root: &Path,
     base_url: Option<&str>,

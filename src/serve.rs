@@ -240,11 +240,12 @@ fn update(
             return Some(kept);
         }
     };
-    if !same_title_and_place(&kept.project.topics[t], &topic) {
+    if !same_place(&kept.project.topics[t], &topic) {
         return rebuild(root, site, hub);
     }
-    if kept.project.topics[t].keywords != topic.keywords {
-        return update_keywords(kept, t, topic, path, started, site, hub);
+    let old = &kept.project.topics[t];
+    if old.keywords != topic.keywords || old.title != topic.title {
+        return update_topic(kept, t, topic, path, started, site, hub);
     }
     kept.project.topics[t] = topic;
     // The topic's own pages first: they are the ones open in the browser
@@ -383,17 +384,18 @@ fn same_text_and_date(kept: &[Paragraph], old: &Article, new: &Article) -> bool 
             .all(|(b, p)| b.text == p.text && b.heading == p.heading)
 }
 
-/// Whether `new` has `old`'s title and order, which show on (or order the
-/// tags of) pages all over the site: only its summary or keywords changed.
-fn same_title_and_place(old: &Topic, new: &Topic) -> bool {
-    old.slug == new.slug && old.title == new.title && old.order == new.order
+/// Whether `new` has `old`'s slug and order, which decide where it is in
+/// the topics, by which the analysis numbers them.
+fn same_place(old: &Topic, new: &Topic) -> bool {
+    old.slug == new.slug && old.order == new.order
 }
 
-/// After an edit to topic `t`'s keywords (and perhaps its summary): the
-/// keywords are found again in the kept paragraphs, and the pages showing
-/// what they match rendered again. Returns what to keep: nothing when the
-/// pages could not be rendered, so that the next change rebuilds them all.
-fn update_keywords(
+/// After an edit to topic `t`'s keywords or title (and perhaps its
+/// summary): new keywords are found again in the kept paragraphs, and the
+/// pages showing what they match, or the title, rendered again. Returns what
+/// to keep: nothing when the pages could not be rendered, so that the next
+/// change rebuilds them all.
+fn update_topic(
     mut kept: Analysed,
     t: usize,
     topic: Topic,
@@ -402,29 +404,11 @@ fn update_keywords(
     site: &RwLock<Site>,
     hub: &Hub,
 ) -> Option<Analysed> {
-    let pages_of = |kept: &Analysed| {
-        let covering = kept.analysis.coverage[t].iter().filter(|&&c| c > 0);
-        covering
-            .count()
-            .div_ceil(crate::render::view::TOPIC_SOURCES_PER_PAGE)
-            .max(1)
-    };
-    let old_pages = pages_of(&kept);
-    let text = |t: &Topic| t.summary.as_ref().map(|s| s.text.clone());
-    let summary_changed = text(&kept.project.topics[t]) != text(&topic);
-    kept.project.topics[t] = topic;
-    let words = kept
-        .words
-        .take()
-        .unwrap_or_else(|| crate::analyze::word_index(&kept.analysis));
-    let changed = crate::analyze::rematch_topic(&kept.project, &mut kept.analysis, t, &words);
-    kept.words = Some(words);
-    // Pages past the topic's new last one are gone from a whole build too.
+    let edit = kept.replace_topic(t, topic);
     let slug = kept.project.topics[t].slug.clone();
     if let Ok(mut site) = site.write() {
-        for k in pages_of(&kept) + 1..=old_pages {
-            site.files
-                .remove(&crate::render::view::topic_page_href(&slug, k));
+        for gone in edit.pages_gone(&slug) {
+            site.files.remove(&gone);
         }
     }
     let pages = || {
@@ -434,14 +418,11 @@ fn update_keywords(
     };
     let rest = "pages tagging its passages, differences, print page and export";
     let rendered = re_render(&kept, path, started, site, hub, rest, |kept, first| {
-        kept.renderer.render_topic_keywords(
+        kept.renderer.render_topic_edit(
             &kept.project,
             &kept.analysis,
             kept.base_url.clone(),
-            t,
-            &changed,
-            old_pages,
-            summary_changed,
+            &edit,
             &pages,
             first,
         )
@@ -726,23 +707,19 @@ mod tests {
     }
 
     #[test]
-    fn only_a_summary_or_keywords_edit_is_re_rendered_in_place() {
-        let topic = |title: &str, order: i64, keywords: &[&str], summary: &str| Topic {
-            slug: "t".into(),
+    fn a_topic_edit_keeping_its_place_is_re_rendered_in_place() {
+        let topic = |slug: &str, order: i64, keywords: &[&str]| Topic {
+            slug: slug.into(),
             path: "content/topics/t.yaml".into(),
-            title: title.into(),
+            title: "T".into(),
             order,
-            summary: Some(crate::load::Prose::plain(summary)),
+            summary: None,
             keywords: keywords.iter().map(|k| k.to_string()).collect(),
         };
-        let old = topic("T", 1, &["a"], "one");
-        assert!(same_title_and_place(&old, &topic("T", 1, &["a"], "two")));
-        assert!(same_title_and_place(
-            &old,
-            &topic("T", 1, &["a", "b"], "one")
-        ));
-        assert!(!same_title_and_place(&old, &topic("U", 1, &["a"], "one")));
-        assert!(!same_title_and_place(&old, &topic("T", 2, &["a"], "one")));
+        let old = topic("t", 1, &["a"]);
+        assert!(same_place(&old, &topic("t", 1, &["a", "b"])));
+        assert!(!same_place(&old, &topic("t", 2, &["a"])));
+        assert!(!same_place(&old, &topic("u", 1, &["a"])));
     }
 
     #[test]

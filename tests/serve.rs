@@ -283,15 +283,26 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
     assert!(!tags(&source, 4).contains("topic-tag"), "{source}");
     assert!(tags(&source, 2).contains("topic-tag"), "{source}");
 
-    // A new title shows on pages all over the site: the whole site is rebuilt.
+    // A new title: the topic's pages first, then every page tagging it.
     f.write(
         "content/topics/security.yaml",
         &common::TOPIC.replace("Security guarantees", "Guarantees"),
     );
     next_event(&rx, "reload");
-    next_log("rebuilt in");
+    let said = next_log("content/topics/security.yaml: ");
+    assert!(said.contains("pages re-rendered and served"), "{said}");
+    next_log("pages tagging its passages");
     let (_, page) = get(&format!("{url}sources/a1/"));
-    assert!(page.contains("Guarantees"), "{page}");
+    assert!(tags(&page, 4).contains(">Guarantees</a>"), "{page}");
+    // A new order renumbers the topics: the whole site is rebuilt.
+    f.write(
+        "content/topics/security.yaml",
+        &common::TOPIC
+            .replace("Security guarantees", "Guarantees")
+            .replace("order: 1", "order: 2"),
+    );
+    next_event(&rx, "reload");
+    next_log("rebuilt in");
 
     // A sidecar's title and outlet: the pages that name the source are
     // re-rendered from the kept analysis.
@@ -500,20 +511,17 @@ fn set_keywords(path: &std::path::Path, keywords: &[&str], summary: Option<&str>
     std::fs::write(path, format!("{head}\nkeywords:\n{list}")).unwrap();
 }
 
-/// Edits topic `slug`'s keywords (and perhaps summary) in the dossier at
-/// `root` and re-renders what `serve` re-renders, after finding the
-/// keywords again in the kept analysis: laid over the site from before
-/// (less the topic's pages past its new last one), those files must make the
-/// site a whole build makes of the edited dossier. Returns how many files
-/// were rendered again, and how many the site has.
-fn keyword_edit_matches_a_whole_build(
+/// Edits topic `slug` in the dossier at `root` with `edit` and re-renders
+/// what `serve` re-renders, from the kept analysis: laid over the site from
+/// before (less the topic's pages past its new last one), those files must
+/// make the site a whole build makes of the edited dossier. Returns how many
+/// files were rendered again, and how many the site has.
+fn topic_edit_matches_a_whole_build(
     root: &std::path::Path,
     slug: &str,
-    keywords: &[&str],
-    summary: Option<&str>,
+    edit: impl FnOnce(&std::path::Path),
     base_url: Option<&str>,
 ) -> (usize, usize) {
-    use dossier::render::view::{TOPIC_SOURCES_PER_PAGE, topic_page_href};
     use std::collections::BTreeMap;
     let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
     let before = kept
@@ -531,41 +539,38 @@ fn keyword_edit_matches_a_whole_build(
         .iter()
         .position(|t| t.slug == slug)
         .unwrap();
-    let pages_of = |coverage: &[usize]| {
-        let covering = coverage.iter().filter(|&&c| c > 0).count();
-        covering.div_ceil(TOPIC_SOURCES_PER_PAGE).max(1)
-    };
-    let old_pages = pages_of(&kept.analysis.coverage[t]);
     let path = kept.project.topics[t].path.clone();
-    set_keywords(&root.join(&path), keywords, summary);
+    edit(&root.join(&path));
     let topic = dossier::load::reload_topic(root, &path).unwrap();
-    kept.project.topics[t] = topic;
-    let words = dossier::analyze::word_index(&kept.analysis);
-    let changed = dossier::analyze::rematch_topic(&kept.project, &mut kept.analysis, t, &words);
-    let new_pages = pages_of(&kept.analysis.coverage[t]);
+    let edit = kept.replace_topic(t, topic);
     let mut site: BTreeMap<String, Vec<u8>> =
         before.into_iter().map(|f| (f.path, f.bytes)).collect();
-    for k in new_pages + 1..=old_pages {
-        site.remove(&topic_page_href(slug, k));
+    for gone in edit.pages_gone(slug) {
+        assert!(site.remove(&gone).is_some(), "{gone}");
     }
     let mut again = Vec::new();
+    let served = std::cell::RefCell::new(Vec::<String>::new());
     let rest = kept
         .renderer
-        .render_topic_keywords(
+        .render_topic_edit(
             &kept.project,
             &kept.analysis,
             kept.base_url.clone(),
-            t,
-            &changed,
-            old_pages,
-            summary.is_some(),
+            &edit,
+            // As `serve` lists them: the site's files once the first are in.
             &|| {
                 let mut paths: Vec<String> = site.keys().cloned().collect();
-                paths.extend((old_pages + 1..=new_pages).map(|k| topic_page_href(slug, k)));
+                paths.extend(served.borrow().iter().cloned());
                 paths.sort();
+                paths.dedup();
                 paths
             },
-            &mut |files| again.extend(files),
+            &mut |files| {
+                served
+                    .borrow_mut()
+                    .extend(files.iter().map(|f| f.path.clone()));
+                again.extend(files)
+            },
         )
         .unwrap();
     again.extend(rest);
@@ -584,11 +589,53 @@ fn keyword_edit_matches_a_whole_build(
     for (path, bytes) in &whole {
         assert!(
             &site[path] == bytes,
-            "{}: {path} is stale after editing {slug}'s keywords to {keywords:?}",
+            "{}: {path} is stale after editing topic {slug}",
             root.display()
         );
     }
     (rendered, whole.len())
+}
+
+/// The same, for an edit of the topic's keywords and perhaps its summary.
+fn keyword_edit_matches_a_whole_build(
+    root: &std::path::Path,
+    slug: &str,
+    keywords: &[&str],
+    summary: Option<&str>,
+    base_url: Option<&str>,
+) -> (usize, usize) {
+    let edit = |path: &std::path::Path| set_keywords(path, keywords, summary);
+    topic_edit_matches_a_whole_build(root, slug, edit, base_url)
+}
+
+/// Gives the topic at `path` a new title.
+fn set_title(path: &std::path::Path, title: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    let (_, rest) = text.split_once("title:").unwrap();
+    let (_, rest) = rest.split_once('\n').unwrap();
+    let head = text[..text.find("title:").unwrap()].to_string();
+    std::fs::write(path, format!("{head}title: \"{title}\"\n{rest}")).unwrap();
+}
+
+#[test]
+fn a_title_edit_re_renders_every_page_tagging_the_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("default");
+    common::copy_default_dossier(&root);
+    let base = Some("https://example.org/briefing/");
+    let retitle = |path: &std::path::Path| set_title(path, "Guarantees <for> Kyiv & co");
+    topic_edit_matches_a_whole_build(&root, "security-guarantees", retitle, base);
+    let synth = dir.path().join("synth");
+    dossier::synth::write_corpus(&synth, 400, 5).unwrap();
+    let both = |path: &std::path::Path| {
+        set_keywords(path, &["crop yields", "livestock farmers"], None);
+        set_title(path, "Farming");
+    };
+    let (rendered, files) = topic_edit_matches_a_whole_build(&synth, "agriculture", both, base);
+    assert!(
+        rendered * 2 < files,
+        "{rendered} of {files} files rendered again"
+    );
 }
 
 #[test]

@@ -27,6 +27,31 @@ use crate::load::Project;
 use templates::{Layers, Origin};
 use view::Model;
 
+/// What an edit to one topic changed, for [`Renderer::render_topic_edit`].
+#[derive(Debug)]
+pub struct TopicEdit {
+    pub t: usize,
+    /// The paragraphs (source, index), in order, whose tags or counts by
+    /// topic changed: those that joined or left the topic, and all of its
+    /// paragraphs when its title changed.
+    pub changed: Vec<(usize, usize)>,
+    /// How many pages the topic had before, and has now.
+    pub old_pages: usize,
+    pub new_pages: usize,
+    pub summary: bool,
+    pub title: bool,
+}
+
+impl TopicEdit {
+    /// The files of the topic's pages past its new last one, gone from a
+    /// whole build too; `slug` is the topic's.
+    pub fn pages_gone(&self, slug: &str) -> Vec<String> {
+        (self.new_pages + 1..=self.old_pages)
+            .map(|k| view::topic_page_href(slug, k))
+            .collect()
+    }
+}
+
 /// One file of the finished site, by its path relative to the output folder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
@@ -193,29 +218,24 @@ impl Renderer {
         Ok(memory.files.into_inner().expect("no thread panicked"))
     }
 
-    /// The files that show topic `t`'s keywords and what they match, for
-    /// `serve` after an edit to the topic's keywords (and perhaps its
-    /// summary) that left its title and order alone, once
-    /// [`crate::analyze::rematch_topic`] has found them again: `changed` are
-    /// the paragraphs it put on or off the topic, `old_pages` how many pages
-    /// the topic had. First the topic's pages, the front page and the topic
-    /// list, handed to `first`; then every other page showing a changed
-    /// paragraph's topics, and the files that hold the whole corpus,
-    /// returned (with the feeds over `pages()` when the topic's number of
-    /// pages changed).
-    #[allow(clippy::too_many_arguments)]
-    pub fn render_topic_keywords(
+    /// The files that show what an edit to topic `edit.t` changed, for
+    /// `serve` after an edit to its keywords, title or summary that left
+    /// its order alone (once [`crate::analyze::rematch_topic`] has found new
+    /// keywords again): first the topic's pages, the front page and the
+    /// topic list, handed to `first`; then every other page tagging or
+    /// counting `edit.changed` by topic, and the files that hold the whole
+    /// corpus, returned (with the feeds over `pages()` when the topic's
+    /// number of pages changed).
+    pub fn render_topic_edit(
         &self,
         project: &Project,
         analysis: &Analysis,
         base_url: Option<String>,
-        t: usize,
-        changed: &[(usize, usize)],
-        old_pages: usize,
-        summary_changed: bool,
+        edit: &TopicEdit,
         pages: &dyn Fn() -> Vec<String>,
         first: &mut dyn FnMut(Vec<OutputFile>),
     ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let t = edit.t;
         let model = Model::new(project, analysis, base_url);
         let mut own: Vec<Job> = (1..=model.topic_pages(t))
             .map(|k| Job::Topic(t, k))
@@ -226,14 +246,18 @@ impl Renderer {
         first(std::mem::take(
             &mut *memory.files.lock().expect("no thread panicked"),
         ));
-        let mut rest = tagging(&model, t, changed);
+        let mut rest = tagging(&model, t, &edit.changed);
         rest.extend([Job::Compare, Job::Print, Job::Export]);
-        if summary_changed {
+        if edit.summary || edit.title {
             rest.insert(Job::SearchIndex);
+        }
+        if edit.title {
+            // Its events are tagged with the topic.
+            rest.insert(Job::Timeline);
         }
         let rest: Vec<Job> = rest.into_iter().collect();
         self.run(project, analysis, &model, rest, &memory, &crate::Silent)?;
-        if model.topic_pages(t) != old_pages {
+        if edit.new_pages != edit.old_pages {
             self.feeds(&model, pages, &memory)?;
         }
         Ok(memory.files.into_inner().expect("no thread panicked"))
