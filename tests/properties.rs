@@ -4,7 +4,11 @@
 
 use std::path::Path;
 
-use dossier::analyze::{self, matcher::Matcher, paragraphs, quotes};
+use dossier::analyze::{
+    self,
+    matcher::{Matcher, WordIndex},
+    paragraphs, quotes,
+};
 use dossier::load::{self, SourceFile};
 use proptest::prelude::*;
 
@@ -60,6 +64,30 @@ fn newsy() -> impl Strategy<Value = String> {
 
 fn any_text() -> impl Strategy<Value = String> {
     prop_oneof![newsy(), any::<String>()]
+}
+
+/// A keyword as an analyst might write one, or any string.
+fn keyword() -> impl Strategy<Value = String> {
+    let words = prop::sample::select(vec![
+        "security guarantees",
+        "Article 5",
+        "article 5-like",
+        "Zelensky’s",
+        "U.S.",
+        "i",
+        "İ",
+        "ß",
+        "\u{212A}",
+        "Зеленський",
+        "’",
+        " said ",
+        "a",
+        "ﬁ",
+    ]);
+    prop_oneof![
+        prop::collection::vec(words, 1..3).prop_map(|v| v.join(" ")),
+        any::<String>()
+    ]
 }
 
 fn matcher() -> Matcher {
@@ -122,6 +150,82 @@ proptest! {
             prop_assert!(q.speaker.is_none_or(|s| s < 2));
         }
         prop_assert!(spans.windows(2).all(|w| w[0].end <= w[1].start));
+    }
+
+    #[test]
+    fn the_word_index_offers_every_paragraph_a_phrase_matches_in(
+        sources in prop::collection::vec(prop::collection::vec(any_text(), 0..4), 1..4),
+        phrases in prop::collection::vec(keyword(), 1..4),
+    ) {
+        let texts: Vec<Vec<&str>> = sources
+            .iter()
+            .map(|s| s.iter().map(String::as_str).collect())
+            .collect();
+        let matcher = Matcher::new(std::slice::from_ref(&phrases), &[]);
+        let offered = WordIndex::new(&texts).candidates(&phrases);
+        for (s, paragraphs) in texts.iter().enumerate() {
+            for (i, text) in paragraphs.iter().enumerate() {
+                if !matcher.find(text).0.is_empty() {
+                    prop_assert!(
+                        offered.as_ref().is_none_or(|o| o.contains(&(s, i))),
+                        "{:?} matches {:?} but is not offered",
+                        text,
+                        phrases
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_topic_matched_again_is_as_a_whole_analysis_finds_it(
+        bodies in prop::collection::vec(newsy(), 1..4),
+        before in prop::collection::vec(keyword(), 1..3),
+        after in prop::collection::vec(keyword(), 1..3),
+    ) {
+        let quoted = |ks: &[String]| {
+            let list: Vec<String> = ks.iter().map(|k| format!("{k:?}")).collect();
+            format!("title: T\nkeywords: [{}]\n", list.join(", "))
+        };
+        let project = |keywords: &[String]| {
+            let mut files = vec![
+                SourceFile::new("dossier.yaml", "title: T\n"),
+                SourceFile::new("content/topics/a.yaml", "title: A\nkeywords: [Trump, said]\n"),
+                SourceFile::new("content/topics/t.yaml", quoted(keywords)),
+                SourceFile::new(
+                    "content/participants.yaml",
+                    "- id: z\n  name: Zelensky\n  aliases: [Zelenskyy]\n",
+                ),
+            ];
+            for (k, body) in bodies.iter().enumerate() {
+                files.push(SourceFile::new(format!("content/articles/{k}.txt"), body.clone()));
+                files.push(SourceFile::new(format!("content/articles/{k}.yaml"), "title: A\n"));
+            }
+            load::parse(Path::new("."), &files)
+        };
+        // Keywords YAML cannot hold (or that are empty) are not an edit.
+        let (Ok(old), Ok(new)) = (project(&before), project(&after)) else {
+            return Ok(());
+        };
+        let t = new.topics.iter().position(|t| t.slug == "t").unwrap();
+        let mut kept = analyze::analyze(&old);
+        let words = analyze::word_index(&kept);
+        let changed = analyze::rematch_topic(&new, &mut kept, t, &words);
+        let whole = analyze::analyze(&new);
+        let was = analyze::analyze(&old);
+        prop_assert_eq!(&kept.coverage, &whole.coverage);
+        let mut expected = Vec::new();
+        for (s, (a, b)) in kept.sources.iter().zip(&whole.sources).enumerate() {
+            for (i, (p, q)) in a.paragraphs.iter().zip(&b.paragraphs).enumerate() {
+                prop_assert_eq!(&p.topic_hits, &q.topic_hits);
+                prop_assert_eq!(p.topics(), q.topics());
+                let on = |p: &analyze::Paragraph| p.topics().contains(&t);
+                if on(&was.sources[s].paragraphs[i]) != on(q) {
+                    expected.push((s, i));
+                }
+            }
+        }
+        prop_assert_eq!(changed, expected);
     }
 
     #[test]
