@@ -2,10 +2,10 @@
 # How fast `dossier serve` shows an edit: serves the dossier at DIR, then
 # edits (and finally restores) a topic's summary five times, its keywords
 # four times (another topic's keyword added, then taken away), its title
-# twice, an article's title five times and an article's text once, three
-# seconds apart, and prints what the server logged: how many pages it
-# re-rendered and served, and how many milliseconds after the edit's file
-# events settled.
+# twice, an article's title five times, the executive summary twice, a
+# participant's role twice and an article's text once, three seconds apart,
+# and prints what the server logged: how many pages it re-rendered and
+# served, and how many milliseconds after the edit's file events settled.
 #
 #   scripts/bench-serve.sh DIR
 #
@@ -20,13 +20,18 @@ topics=("$root"/content/topics/*.yaml)
 articles=("$root"/content/articles/*.md "$root"/content/articles/*.yaml)
 topic="${topics[0]:?no topic in $root/content/topics}"
 article="${articles[0]:?no article in $root/content/articles}"
+people="$root/content/participants.yaml"
+[ -f "$people" ] || { echo "no $people" >&2; exit 1; }
+config="$root/dossier.yaml"
 work="$(mktemp -d)"
-cp "$topic" "$work/topic" && cp "$article" "$work/article"
+cp "$topic" "$work/topic" && cp "$article" "$work/article" && cp "$people" "$work/people"
+cp "$config" "$work/config"
 target/release/dossier serve --root "$root" --port 0 > "$work/log" 2>&1 &
 server=$!
 restore() {
   kill "$server" 2>/dev/null || true
-  cp "$work/topic" "$topic" && cp "$work/article" "$article"
+  cp "$work/topic" "$topic" && cp "$work/article" "$article" && cp "$work/people" "$people"
+  cp "$work/config" "$config"
   rm -rf "$work"
 }
 trap restore EXIT
@@ -56,6 +61,14 @@ edit "$topic" 're.sub(r"^title: .*$", "title: \"Renamed topic\"", s, count=1, fl
 BEFORE="$work/keywords" edit "$topic" 'open(__import__("os").environ["BEFORE"], encoding="utf-8").read()' 2
 for k in 1 2 3 4 5; do
   edit "$article" 're.sub(r"^title: .*$", f"title: \"Edited title {k}\"", s, count=1, flags=re.M)' "$k"
+done
+# The executive summary in dossier.yaml, twice.
+for k in 1 2; do
+  edit "$config" '(re.sub(r"^summary: \|?\n?", lambda m: m.group(0) + ("  " if m.group(0).endswith("\n") else "") + f"Edit {k}. ", s, count=1, flags=re.M) if re.search(r"^summary:", s, flags=re.M) else s + f"summary: \"Edit {k}.\"\n")' "$k"
+done
+# A participant's role, twice.
+for k in 1 2; do
+  edit "$people" 're.sub(r"^  role: .*$", f"  role: \"Edited role {k}\"", s, count=1, flags=re.M)' "$k"
 done
 text="$article"
 [ "${article%.yaml}" = "$article" ] || text="${article%.yaml}.txt"

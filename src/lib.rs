@@ -151,6 +151,72 @@ impl Analysed {
     }
 }
 
+impl Analysed {
+    /// Puts `participants` (`participants.yaml` read again) in place of the
+    /// kept ones when everyone has kept their id, name and aliases, all the
+    /// analysis looks for; returns whose role, affiliation or notes
+    /// changed, for [`render::Renderer::render_participant_meta`]. `None`
+    /// (and nothing replaced) when the analysis must be made again.
+    pub fn replace_participants(
+        &mut self,
+        participants: Vec<load::Participant>,
+    ) -> Option<Vec<usize>> {
+        let old = &self.project.participants;
+        let same_names = old.len() == participants.len()
+            && old
+                .iter()
+                .zip(&participants)
+                .all(|(a, b)| a.id == b.id && a.name == b.name && a.aliases == b.aliases);
+        if !same_names {
+            return None;
+        }
+        let notes = |p: &load::Participant| p.notes.as_ref().map(|n| n.text.clone());
+        let changed = old
+            .iter()
+            .zip(&participants)
+            .enumerate()
+            .filter(|(_, (a, b))| {
+                a.role != b.role || a.affiliation != b.affiliation || notes(a) != notes(b)
+            })
+            .map(|(p, _)| p)
+            .collect();
+        // Replaced even when nothing shown changed: notes point into the
+        // file's text, for the places of their errors.
+        self.project.participants = participants;
+        Some(changed)
+    }
+}
+
+impl Analysed {
+    /// Puts `dossier.yaml` read again (`config`, its `summary` and its text
+    /// `source`) in place of the kept one when only the executive summary
+    /// changed; says whether it did. Its other settings show on every page
+    /// or decide how pages are made, so they need a whole build.
+    pub fn replace_summary(
+        &mut self,
+        config: load::Config,
+        summary: Option<load::Prose>,
+        source: String,
+    ) -> bool {
+        let old = &self.project.config;
+        let value = |v: &Option<load::Located<String>>| v.as_ref().map(|v| v.value.clone());
+        let same_settings = old.title == config.title
+            && old.subtitle == config.subtitle
+            && old.description == config.description
+            && value(&old.base_url) == value(&config.base_url)
+            && old.language == config.language
+            && old.as_of == config.as_of
+            && value(&old.theme) == value(&config.theme)
+            && old.allow_raw_html == config.allow_raw_html;
+        if same_settings {
+            self.project.config = config;
+            self.project.summary = summary;
+            self.project.config_source = source;
+        }
+        same_settings
+    }
+}
+
 pub fn load_and_analyze(
     root: &Path,
     base_url: Option<&str>,

@@ -188,9 +188,12 @@ fn input_path(root: &Path, path: &Path) -> Option<PathBuf> {
     input.then(|| rel.to_path_buf())
 }
 
-/// After a change: when it is only an edit to one topic's summary, the files
-/// that show it are rendered again from the kept analysis; anything else
-/// rebuilds the whole site. Returns what to keep for the next change.
+/// After a change to one file: when it is an edit the kept analysis still
+/// holds for (the executive summary; a topic's summary, keywords or title;
+/// an article's metadata; participants' roles, affiliations or notes), the
+/// files that show it are
+/// rendered again from it; anything else rebuilds the whole site. Returns
+/// what to keep for the next change.
 fn update(
     root: &Path,
     kept: Option<Analysed>,
@@ -226,6 +229,12 @@ fn update(
         .position(|a| &a.meta_path == path || &a.path == path);
     if let Some(s) = article {
         return update_article(root, kept, s, path, started, site, hub);
+    }
+    if path == Path::new(crate::load::CONFIG_FILE) && root.join(path).is_file() {
+        return update_summary(root, kept, path, started, site, hub);
+    }
+    if path == Path::new(crate::load::PARTICIPANTS_FILE) && root.join(path).is_file() {
+        return update_participants(root, kept, path, started, site, hub);
     }
     let Some(t) = kept.project.topics.iter().position(|t| &t.path == path) else {
         return rebuild(root, site, hub);
@@ -294,8 +303,9 @@ fn re_render(
                 let pages = files.len();
                 publish(site, hub, files, false);
                 eprintln!(
-                    "{}: {pages} pages re-rendered and served in {} ms",
+                    "{}: {pages} {} re-rendered and served in {} ms",
                     path.display(),
+                    if pages == 1 { "page" } else { "pages" },
                     started.elapsed().as_millis()
                 );
             })
@@ -382,6 +392,72 @@ fn same_text_and_date(kept: &[Paragraph], old: &Article, new: &Article) -> bool 
             .iter()
             .zip(kept)
             .all(|(b, p)| b.text == p.text && b.heading == p.heading)
+}
+
+/// After an edit to `dossier.yaml`: when only the executive summary changed,
+/// the pages showing it are rendered again from the kept analysis; otherwise
+/// the whole site is rebuilt. Returns what to keep.
+fn update_summary(
+    root: &Path,
+    mut kept: Analysed,
+    path: &Path,
+    started: Instant,
+    site: &RwLock<Site>,
+    hub: &Hub,
+) -> Option<Analysed> {
+    let (config, summary, source) = match crate::load::reload_config(root) {
+        Ok(read) => read,
+        Err(problems) => {
+            report(site, hub, &problems);
+            return Some(kept);
+        }
+    };
+    if !kept.replace_summary(config, summary, source) {
+        return rebuild(root, site, hub);
+    }
+    let rest = "print page and export";
+    re_render(&kept, path, started, site, hub, rest, |kept, first| {
+        kept.renderer
+            .render_summary(&kept.project, &kept.analysis, kept.base_url.clone(), first)
+    });
+    Some(kept)
+}
+
+/// After an edit to `participants.yaml`: when everyone keeps their id, name
+/// and aliases (all the analysis looks for), the pages showing the roles,
+/// affiliations and notes that changed are rendered again from the kept
+/// analysis; otherwise the whole site is rebuilt. Returns what to keep.
+fn update_participants(
+    root: &Path,
+    mut kept: Analysed,
+    path: &Path,
+    started: Instant,
+    site: &RwLock<Site>,
+    hub: &Hub,
+) -> Option<Analysed> {
+    let new = match crate::load::reload_participants(root) {
+        Ok(new) => new,
+        Err(problems) => {
+            report(site, hub, &problems);
+            return Some(kept);
+        }
+    };
+    let Some(changed) = kept.replace_participants(new) else {
+        return rebuild(root, site, hub);
+    };
+    let rest = "print page, export and search index";
+    let rendered = re_render(&kept, path, started, site, hub, rest, |kept, first| {
+        kept.renderer.render_participant_meta(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &changed,
+            first,
+        )
+    });
+    // After a failure the next change rebuilds: this one's other edits
+    // were never shown.
+    rendered.then_some(kept)
 }
 
 /// Whether `new` has `old`'s slug and order, which decide where it is in

@@ -294,6 +294,35 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
     next_log("pages tagging its passages");
     let (_, page) = get(&format!("{url}sources/a1/"));
     assert!(tags(&page, 4).contains(">Guarantees</a>"), "{page}");
+    // A participant's role: their pages, the list and the front page, from
+    // the kept analysis; a new alias changes what is found: a rebuild.
+    f.write(
+        "content/participants.yaml",
+        &common::PARTICIPANTS.replace("President of Ukraine", "Head of state"),
+    );
+    next_event(&rx, "reload");
+    let said = next_log("content/participants.yaml: ");
+    assert!(said.contains("pages re-rendered and served"), "{said}");
+    let (_, page) = get(&format!("{url}participants/zelensky/"));
+    assert!(page.contains("Head of state"), "{page}");
+    f.write(
+        "content/participants.yaml",
+        &common::PARTICIPANTS.replace("[Zelensky, Zelenskyy]", "[Zelensky]"),
+    );
+    next_event(&rx, "reload");
+    next_log("rebuilt in");
+
+    // The executive summary: the front page first, from the kept analysis.
+    f.write(
+        "dossier.yaml",
+        &common::CONFIG.replace("The bottom line.", "\"The bottom line, **now**.\""),
+    );
+    next_event(&rx, "reload");
+    let said = next_log("dossier.yaml: ");
+    assert!(said.contains(": 1 page re-rendered and served"), "{said}");
+    let (_, front) = get(&url);
+    assert!(front.contains("<strong>now</strong>"), "{front}");
+
     // A new order renumbers the topics: the whole site is rebuilt.
     f.write(
         "content/topics/security.yaml",
@@ -715,4 +744,184 @@ fn a_keyword_edit_re_renders_every_page_showing_what_the_topic_matches() {
         .unwrap();
     let keywords = ["crop yields", "livestock farmers", paragraph.trim()];
     keyword_edit_matches_a_whole_build(&synth, "agriculture", &keywords, None, None);
+}
+
+/// Edits `participants.yaml` in the dossier at `root` with `edit` and
+/// re-renders what `serve` re-renders for the participants whose role,
+/// affiliation or notes changed: laid over the site from before, those files
+/// must make the site a whole build makes of the edited dossier. Returns how
+/// many files were rendered again, and how many the site has.
+fn participant_edit_matches_a_whole_build(
+    root: &std::path::Path,
+    edit: impl FnOnce(&str) -> String,
+    base_url: Option<&str>,
+) -> (usize, usize) {
+    use std::collections::BTreeMap;
+    let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
+    let before = kept
+        .renderer
+        .render(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &dossier::Silent,
+        )
+        .unwrap();
+    let path = root.join("content/participants.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(&text)).unwrap();
+    let new = dossier::load::reload_participants(root).unwrap();
+    let changed = kept.replace_participants(new).unwrap();
+    assert!(!changed.is_empty());
+    let mut again = Vec::new();
+    let rest = kept
+        .renderer
+        .render_participant_meta(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &changed,
+            &mut |files| again.extend(files),
+        )
+        .unwrap();
+    again.extend(rest);
+    let rendered = again.len();
+    let mut site: BTreeMap<String, Vec<u8>> =
+        before.into_iter().map(|f| (f.path, f.bytes)).collect();
+    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
+    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(root, base_url)
+        .unwrap()
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert_eq!(
+        site.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &whole {
+        assert!(
+            &site[path] == bytes,
+            "{}: {path} is stale after editing participants",
+            root.display()
+        );
+    }
+    (rendered, whole.len())
+}
+
+#[test]
+fn a_role_edit_re_renders_the_pages_showing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("default");
+    common::copy_default_dossier(&root);
+    // Two roles, an affiliation, a note with a citation, with feeds.
+    let edit = |text: &str| {
+        text.replacen(
+            "role: President of Ukraine",
+            "role: \"President <of> Ukraine & more\"",
+            1,
+        )
+        .replacen("affiliation: United States", "affiliation: USA", 1)
+        .replacen(
+            "role: President of Russia",
+            "role: Russia's president\n  notes: \"Quoted in [@001:p3].\"",
+            1,
+        )
+    };
+    let base = Some("https://example.org/briefing/");
+    let (rendered, files) = participant_edit_matches_a_whole_build(&root, edit, base);
+    assert!(
+        rendered * 3 < files,
+        "{rendered} of {files} files rendered again"
+    );
+    // Someone on several pages, in a large dossier.
+    let synth = dir.path().join("synth");
+    dossier::synth::write_corpus(&synth, 400, 5).unwrap();
+    let add_alias = |text: &str| {
+        let (alias, _) = text.split_once(']').unwrap();
+        text.replacen(alias, &format!("{alias}, \"said\""), 1)
+    };
+    let people = synth.join("content/participants.yaml");
+    let text = std::fs::read_to_string(&people).unwrap();
+    std::fs::write(&people, add_alias(&text)).unwrap();
+    let retitle = |text: &str| {
+        let (role, _) = text.split_once("role: ").unwrap();
+        let at = role.len() + "role: ".len();
+        let end = at + text[at..].find('\n').unwrap();
+        format!("{}\"Acting minister\"{}", &text[..at], &text[end..])
+    };
+    let (rendered, files) = participant_edit_matches_a_whole_build(&synth, retitle, None);
+    assert!(
+        rendered * 10 < files,
+        "{rendered} of {files} files rendered again"
+    );
+}
+
+#[test]
+fn an_executive_summary_edit_re_renders_the_pages_showing_it() {
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("default");
+    common::copy_default_dossier(&root);
+    let base = Some("https://example.org/briefing/");
+    let mut kept = dossier::load_and_analyze(&root, base, &dossier::Silent).unwrap();
+    let before = kept
+        .renderer
+        .render(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &dossier::Silent,
+        )
+        .unwrap();
+    let path = root.join("dossier.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text.replacen(
+        "summary: |\n",
+        "summary: |\n  **A new first line <em>with</em> a citation** [@002:p3].\n\n",
+        1,
+    );
+    assert_ne!(text, edited);
+    std::fs::write(&path, edited).unwrap();
+    let (config, summary, source) = dossier::load::reload_config(&root).unwrap();
+    assert!(kept.replace_summary(config, summary, source));
+    let mut again = Vec::new();
+    let rest = kept
+        .renderer
+        .render_summary(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &mut |files| again.extend(files),
+        )
+        .unwrap();
+    again.extend(rest);
+    let rendered = again.len();
+    let mut site: BTreeMap<String, Vec<u8>> =
+        before.into_iter().map(|f| (f.path, f.bytes)).collect();
+    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
+    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(&root, base)
+        .unwrap()
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert_eq!(
+        site.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &whole {
+        assert!(
+            &site[path] == bytes,
+            "{path} is stale after editing the summary"
+        );
+    }
+    assert!(rendered < 6, "{rendered} files rendered again");
+    let front = String::from_utf8_lossy(&whole["index.html"]).into_owned();
+    assert!(front.contains("A new first line"));
+    // Any other setting shows on every page: not a summary edit.
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("title: ", "title: New ", 1)).unwrap();
+    let (config, summary, source) = dossier::load::reload_config(&root).unwrap();
+    assert!(!kept.replace_summary(config, summary, source));
 }

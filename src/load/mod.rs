@@ -206,6 +206,16 @@ pub fn reload_topic(root: &Path, rel: &Path) -> Result<Topic, Diagnostics> {
     }
 }
 
+/// Reads `content/participants.yaml` again, checked as `load` checks it.
+pub fn reload_participants(root: &Path) -> Result<Vec<Participant>, Diagnostics> {
+    let file = files::read_file(root, &root.join(PARTICIPANTS_FILE));
+    let mut problems = Diagnostics::default();
+    let participants = load_participants(&file, &mut problems);
+    problems
+        .into_result(participants)
+        .map_err(Diagnostics::sorted)
+}
+
 /// Reads `article`'s files again, after an edit to them.
 pub fn reload_article(root: &Path, article: &Article) -> Result<Article, Diagnostics> {
     let text = files::read_file(root, &root.join(&article.path));
@@ -273,14 +283,7 @@ pub fn parse(root: &Path, files: &[SourceFile]) -> Result<Project, Diagnostics> 
     match config {
         Some((mut config, config_source)) if problems.is_empty() => Ok(Project {
             root: root.to_path_buf(),
-            summary: config.summary.take().map(|s| {
-                Prose::new(
-                    s,
-                    Path::new(CONFIG_FILE),
-                    &Arc::from(config_source.as_str()),
-                    1,
-                )
-            }),
+            summary: take_summary(&mut config, &config_source),
             config,
             config_source,
             articles,
@@ -296,6 +299,23 @@ pub fn parse(root: &Path, files: &[SourceFile]) -> Result<Project, Diagnostics> 
             Err(problems.sorted())
         }
     }
+}
+
+/// The executive summary, taken out of `config` (whose text is `source`).
+fn take_summary(config: &mut Config, source: &str) -> Option<Prose> {
+    config
+        .summary
+        .take()
+        .map(|s| Prose::new(s, Path::new(CONFIG_FILE), &Arc::from(source), 1))
+}
+
+/// Reads `dossier.yaml` again, checked as `load` checks it: the settings,
+/// the executive summary taken out of them, and the file's text.
+pub fn reload_config(root: &Path) -> Result<(Config, Option<Prose>, String), Diagnostics> {
+    let file = files::read_file(root, &root.join(CONFIG_FILE));
+    let (mut config, source) = parse_config(&file)?;
+    let summary = take_summary(&mut config, &source);
+    Ok((config, summary, source))
 }
 
 fn parse_config(file: &SourceFile) -> Result<(Config, String), Diagnostics> {

@@ -263,6 +263,64 @@ impl Renderer {
         Ok(memory.files.into_inner().expect("no thread panicked"))
     }
 
+    /// The files that show participants `changed`'s role, affiliation or
+    /// notes, for `serve` after an edit to `participants.yaml` that left
+    /// everyone's id, name and aliases (what the analysis found) alone:
+    /// first their pages, the participant list and the front page, handed
+    /// to `first`; then the print page, the export and the search index,
+    /// returned.
+    pub fn render_participant_meta(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        base_url: Option<String>,
+        changed: &[usize],
+        first: &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let model = Model::new(project, analysis, base_url);
+        let mut pages: Vec<Job> = changed
+            .iter()
+            .flat_map(|&p| (1..=model.participant_pages(p)).map(move |k| Job::Participant(p, k)))
+            .collect();
+        pages.extend([Job::Index, Job::List(2)]);
+        let memory = Memory::default();
+        self.run(project, analysis, &model, pages, &memory, &crate::Silent)?;
+        first(std::mem::take(
+            &mut *memory.files.lock().expect("no thread panicked"),
+        ));
+        let corpus = vec![Job::Print, Job::Export, Job::SearchIndex];
+        self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
+        Ok(memory.files.into_inner().expect("no thread panicked"))
+    }
+
+    /// The files that show the executive summary, for `serve` after an edit
+    /// to it alone: first the front page, handed to `first`; then the print
+    /// page and the export, returned.
+    pub fn render_summary(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        base_url: Option<String>,
+        first: &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let model = Model::new(project, analysis, base_url);
+        let memory = Memory::default();
+        self.run(
+            project,
+            analysis,
+            &model,
+            vec![Job::Index],
+            &memory,
+            &crate::Silent,
+        )?;
+        first(std::mem::take(
+            &mut *memory.files.lock().expect("no thread panicked"),
+        ));
+        let corpus = vec![Job::Print, Job::Export];
+        self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
+        Ok(memory.files.into_inner().expect("no thread panicked"))
+    }
+
     /// The feeds (with an absolute `base_url`) over `pages()`, the site's files.
     fn feeds(
         &self,
