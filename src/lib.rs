@@ -217,6 +217,26 @@ impl Analysed {
     }
 }
 
+impl Analysed {
+    /// Puts `events` (`timeline.yaml` read again) in place of the kept
+    /// timeline, which the analysis does not read; returns the topics the
+    /// old or the new events are on, for
+    /// [`render::Renderer::render_timeline`].
+    pub fn replace_timeline(&mut self, events: Vec<load::Event>) -> Vec<usize> {
+        let mut topics: Vec<usize> = self
+            .project
+            .timeline
+            .iter()
+            .chain(&events)
+            .flat_map(|e| e.topics.iter().copied())
+            .collect();
+        topics.sort_unstable();
+        topics.dedup();
+        self.project.timeline = events;
+        topics
+    }
+}
+
 pub fn load_and_analyze(
     root: &Path,
     base_url: Option<&str>,

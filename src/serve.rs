@@ -190,8 +190,8 @@ fn input_path(root: &Path, path: &Path) -> Option<PathBuf> {
 
 /// After a change to one file: when it is an edit the kept analysis still
 /// holds for (the executive summary; a topic's summary, keywords or title;
-/// an article's metadata; participants' roles, affiliations or notes), the
-/// files that show it are
+/// an article's metadata; participants' roles, affiliations or notes; the
+/// timeline), the files that show it are
 /// rendered again from it; anything else rebuilds the whole site. Returns
 /// what to keep for the next change.
 fn update(
@@ -232,6 +232,26 @@ fn update(
     }
     if path == Path::new(crate::load::CONFIG_FILE) && root.join(path).is_file() {
         return update_summary(root, kept, path, started, site, hub);
+    }
+    if path == Path::new(crate::load::TIMELINE_FILE) && root.join(path).is_file() {
+        let events = match crate::load::reload_timeline(&kept.project) {
+            Ok(events) => events,
+            Err(problems) => {
+                report(site, hub, &problems);
+                return Some(kept);
+            }
+        };
+        let topics = kept.replace_timeline(events);
+        let rest = "print page and export";
+        let rendered = re_render(&kept, path, started, site, hub, rest, |kept, first| {
+            let (project, analysis) = (&kept.project, &kept.analysis);
+            let base_url = kept.base_url.clone();
+            kept.renderer
+                .render_timeline(project, analysis, base_url, &topics, first)
+        });
+        // After a failure the next change rebuilds: the topics of the
+        // events last shown are not kept.
+        return rendered.then_some(kept);
     }
     if path == Path::new(crate::load::PARTICIPANTS_FILE) && root.join(path).is_file() {
         return update_participants(root, kept, path, started, site, hub);

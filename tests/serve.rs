@@ -323,6 +323,17 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
     let (_, front) = get(&url);
     assert!(front.contains("<strong>now</strong>"), "{front}");
 
+    // The timeline: its page, the front page and its events' topic pages.
+    f.write(
+        "content/timeline.yaml",
+        "- date: 2025-08-18\n  title: Talks at the White House\n  topics: [security]\n",
+    );
+    next_event(&rx, "reload");
+    let said = next_log("content/timeline.yaml: ");
+    assert!(said.contains("re-rendered and served"), "{said}");
+    let (_, topic) = get(&format!("{url}topics/security/"));
+    assert!(topic.contains("Talks at the White House"), "{topic}");
+
     // A new order renumbers the topics: the whole site is rebuilt.
     f.write(
         "content/topics/security.yaml",
@@ -924,4 +935,80 @@ fn an_executive_summary_edit_re_renders_the_pages_showing_it() {
     std::fs::write(&path, text.replacen("title: ", "title: New ", 1)).unwrap();
     let (config, summary, source) = dossier::load::reload_config(&root).unwrap();
     assert!(!kept.replace_summary(config, summary, source));
+}
+
+#[test]
+fn a_timeline_edit_re_renders_the_pages_showing_its_events() {
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("default");
+    common::copy_default_dossier(&root);
+    let base = Some("https://example.org/briefing/");
+    let mut kept = dossier::load_and_analyze(&root, base, &dossier::Silent).unwrap();
+    let before = kept
+        .renderer
+        .render(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &dossier::Silent,
+        )
+        .unwrap();
+    // An event moved to a topic no event was on, retitled, with a new
+    // citation; another taken off the only topic it alone was on.
+    let path = root.join("content/timeline.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let edited = text
+        .replacen(
+            "title: Russia annexes Crimea",
+            "title: \"Crimea <annexed>\"",
+            1,
+        )
+        .replacen("  topics: [territory]\n", "  topics: [weapons]\n", 1)
+        .replacen(
+            "topics: [ceasefire-or-peace-deal, security-guarantees]",
+            "topics: [security-guarantees]",
+            1,
+        )
+        .replacen("[@002:p10; @003:p8]", "[@002:p10; @001:p2]", 1);
+    assert_ne!(text, edited);
+    std::fs::write(&path, edited).unwrap();
+    let events = dossier::load::reload_timeline(&kept.project).unwrap();
+    let topics = kept.replace_timeline(events);
+    let mut again = Vec::new();
+    let rest = kept
+        .renderer
+        .render_timeline(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &topics,
+            &mut |files| again.extend(files),
+        )
+        .unwrap();
+    again.extend(rest);
+    let rendered = again.len();
+    let mut site: BTreeMap<String, Vec<u8>> =
+        before.into_iter().map(|f| (f.path, f.bytes)).collect();
+    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
+    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(&root, base)
+        .unwrap()
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert_eq!(
+        site.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &whole {
+        assert!(
+            &site[path] == bytes,
+            "{path} is stale after editing the timeline"
+        );
+    }
+    assert!(
+        rendered * 3 < whole.len(),
+        "{rendered} files rendered again"
+    );
 }

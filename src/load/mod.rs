@@ -216,6 +216,16 @@ pub fn reload_participants(root: &Path) -> Result<Vec<Participant>, Diagnostics>
         .map_err(Diagnostics::sorted)
 }
 
+/// Reads `content/timeline.yaml` again, checked as `load` checks it
+/// against `project`'s topics and participants.
+pub fn reload_timeline(project: &Project) -> Result<Vec<Event>, Diagnostics> {
+    let file = files::read_file(&project.root, &project.root.join(TIMELINE_FILE));
+    let mut problems = Diagnostics::default();
+    let events =
+        timeline::load_timeline(&file, &project.topics, &project.participants, &mut problems);
+    problems.into_result(events).map_err(Diagnostics::sorted)
+}
+
 /// Reads `article`'s files again, after an edit to them.
 pub fn reload_article(root: &Path, article: &Article) -> Result<Article, Diagnostics> {
     let text = files::read_file(root, &root.join(&article.path));

@@ -321,6 +321,31 @@ impl Renderer {
         Ok(memory.files.into_inner().expect("no thread panicked"))
     }
 
+    /// The files that show the timeline, for `serve` after an edit to
+    /// `timeline.yaml`: first the timeline, the front page's strip and the
+    /// first page of each of `topics` (those the old or new events are
+    /// on), handed to `first`; then the print page and the export, returned.
+    pub fn render_timeline(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        base_url: Option<String>,
+        topics: &[usize],
+        first: &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let model = Model::new(project, analysis, base_url);
+        let mut pages = vec![Job::Timeline, Job::Index];
+        pages.extend(topics.iter().map(|&t| Job::Topic(t, 1)));
+        let memory = Memory::default();
+        self.run(project, analysis, &model, pages, &memory, &crate::Silent)?;
+        first(std::mem::take(
+            &mut *memory.files.lock().expect("no thread panicked"),
+        ));
+        let corpus = vec![Job::Print, Job::Export];
+        self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
+        Ok(memory.files.into_inner().expect("no thread panicked"))
+    }
+
     /// The feeds (with an absolute `base_url`) over `pages()`, the site's files.
     fn feeds(
         &self,
