@@ -279,7 +279,7 @@ fn update(
     kept.project.topics[t] = topic;
     // The topic's own pages first: they are the ones open in the browser
     // while its summary is being written.
-    re_render(
+    let rendered = re_render(
         &kept,
         path,
         started,
@@ -296,7 +296,9 @@ fn update(
             )
         },
     );
-    Some(kept)
+    // After a failure the next change rebuilds: the kept project holds an
+    // edit whose pages were never shown.
+    rendered.then_some(kept)
 }
 
 /// Checks the kept project's citations, then renders again what `render`
@@ -388,7 +390,7 @@ fn update_article(
             .unwrap_or_default()
     };
     let rest = "sources list, differences, print page, export and search index";
-    re_render(&kept, path, started, site, hub, rest, |kept, first| {
+    let rendered = re_render(&kept, path, started, site, hub, rest, |kept, first| {
         kept.renderer.render_source_meta(
             &kept.project,
             &kept.analysis,
@@ -398,7 +400,9 @@ fn update_article(
             first,
         )
     });
-    Some(kept)
+    // After a failure the next change rebuilds: the kept project holds an
+    // edit whose pages were never shown.
+    rendered.then_some(kept)
 }
 
 /// Whether `new` is `old` with the same paragraphs (`kept`, as the analysis
@@ -436,11 +440,13 @@ fn update_summary(
         return rebuild(root, site, hub);
     }
     let rest = "print page and export";
-    re_render(&kept, path, started, site, hub, rest, |kept, first| {
+    let rendered = re_render(&kept, path, started, site, hub, rest, |kept, first| {
         kept.renderer
             .render_summary(&kept.project, &kept.analysis, kept.base_url.clone(), first)
     });
-    Some(kept)
+    // After a failure the next change rebuilds: the kept project holds an
+    // edit whose pages were never shown.
+    rendered.then_some(kept)
 }
 
 /// After an edit to `participants.yaml`: when everyone keeps their id, name

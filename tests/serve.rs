@@ -254,6 +254,13 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
         page.contains("What they now say."),
         "the last good pages stay"
     );
+    // The fix is a whole build: the failed edit's pages were never shown.
+    f.write(
+        "content/topics/security.yaml",
+        &common::TOPIC.replace("What they say.", "What they now say."),
+    );
+    next_event(&rx, "reload");
+    next_log("rebuilt in");
 
     // A keyword less: the topic's pages and the pages tagging the passage it
     // loses are rendered again from the kept analysis.
