@@ -166,13 +166,8 @@ impl Renderer {
             .map(|k| Job::Topic(t, k))
             .collect();
         pages.extend([Job::Index, Job::List(0)]);
-        let memory = Memory::default();
-        self.run(project, analysis, &model, pages, &memory, &crate::Silent)?;
-        first(std::mem::take(
-            &mut *memory.files.lock().expect("no thread panicked"),
-        ));
         let corpus = vec![Job::Print, Job::Export, Job::SearchIndex];
-        self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
+        let memory = self.in_two_phases(&model, pages, corpus, first)?;
         Ok(memory.files.into_inner().expect("no thread panicked"))
     }
 
@@ -194,18 +189,6 @@ impl Renderer {
         first: &mut dyn FnMut(Vec<OutputFile>),
     ) -> Result<Vec<OutputFile>, Diagnostics> {
         let model = Model::new(project, analysis, base_url);
-        let memory = Memory::default();
-        self.run(
-            project,
-            analysis,
-            &model,
-            naming(&model, s),
-            &memory,
-            &crate::Silent,
-        )?;
-        first(std::mem::take(
-            &mut *memory.files.lock().expect("no thread panicked"),
-        ));
         let corpus = vec![
             Job::List(1),
             Job::Compare,
@@ -213,7 +196,7 @@ impl Renderer {
             Job::Export,
             Job::SearchIndex,
         ];
-        self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
+        let memory = self.in_two_phases(&model, naming(&model, s), corpus, first)?;
         self.feeds(&model, pages, &memory)?;
         Ok(memory.files.into_inner().expect("no thread panicked"))
     }
@@ -241,11 +224,6 @@ impl Renderer {
             .map(|k| Job::Topic(t, k))
             .collect();
         own.extend([Job::Index, Job::List(0)]);
-        let memory = Memory::default();
-        self.run(project, analysis, &model, own, &memory, &crate::Silent)?;
-        first(std::mem::take(
-            &mut *memory.files.lock().expect("no thread panicked"),
-        ));
         let mut rest = tagging(&model, t, &edit.changed);
         rest.extend([Job::Compare, Job::Print, Job::Export]);
         if edit.summary || edit.title {
@@ -256,7 +234,7 @@ impl Renderer {
             rest.insert(Job::Timeline);
         }
         let rest: Vec<Job> = rest.into_iter().collect();
-        self.run(project, analysis, &model, rest, &memory, &crate::Silent)?;
+        let memory = self.in_two_phases(&model, own, rest, first)?;
         if edit.new_pages != edit.old_pages {
             self.feeds(&model, pages, &memory)?;
         }
@@ -283,13 +261,8 @@ impl Renderer {
             .flat_map(|&p| (1..=model.participant_pages(p)).map(move |k| Job::Participant(p, k)))
             .collect();
         pages.extend([Job::Index, Job::List(2)]);
-        let memory = Memory::default();
-        self.run(project, analysis, &model, pages, &memory, &crate::Silent)?;
-        first(std::mem::take(
-            &mut *memory.files.lock().expect("no thread panicked"),
-        ));
         let corpus = vec![Job::Print, Job::Export, Job::SearchIndex];
-        self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
+        let memory = self.in_two_phases(&model, pages, corpus, first)?;
         Ok(memory.files.into_inner().expect("no thread panicked"))
     }
 
@@ -304,20 +277,8 @@ impl Renderer {
         first: &mut dyn FnMut(Vec<OutputFile>),
     ) -> Result<Vec<OutputFile>, Diagnostics> {
         let model = Model::new(project, analysis, base_url);
-        let memory = Memory::default();
-        self.run(
-            project,
-            analysis,
-            &model,
-            vec![Job::Index],
-            &memory,
-            &crate::Silent,
-        )?;
-        first(std::mem::take(
-            &mut *memory.files.lock().expect("no thread panicked"),
-        ));
         let corpus = vec![Job::Print, Job::Export];
-        self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
+        let memory = self.in_two_phases(&model, vec![Job::Index], corpus, first)?;
         Ok(memory.files.into_inner().expect("no thread panicked"))
     }
 
@@ -336,14 +297,28 @@ impl Renderer {
         let model = Model::new(project, analysis, base_url);
         let mut pages = vec![Job::Timeline, Job::Index];
         pages.extend(topics.iter().map(|&t| Job::Topic(t, 1)));
+        let corpus = vec![Job::Print, Job::Export];
+        let memory = self.in_two_phases(&model, pages, corpus, first)?;
+        Ok(memory.files.into_inner().expect("no thread panicked"))
+    }
+
+    /// Renders `own` and hands the files to `first` (for `serve` to show at
+    /// once), then renders `rest` into the memory returned.
+    fn in_two_phases(
+        &self,
+        model: &Model,
+        own: Vec<Job>,
+        rest: Vec<Job>,
+        first: &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<Memory, Diagnostics> {
+        let (project, analysis) = (model.project, model.analysis);
         let memory = Memory::default();
-        self.run(project, analysis, &model, pages, &memory, &crate::Silent)?;
+        self.run(project, analysis, model, own, &memory, &crate::Silent)?;
         first(std::mem::take(
             &mut *memory.files.lock().expect("no thread panicked"),
         ));
-        let corpus = vec![Job::Print, Job::Export];
-        self.run(project, analysis, &model, corpus, &memory, &crate::Silent)?;
-        Ok(memory.files.into_inner().expect("no thread panicked"))
+        self.run(project, analysis, model, rest, &memory, &crate::Silent)?;
+        Ok(memory)
     }
 
     /// The feeds (with an absolute `base_url`) over `pages()`, the site's files.
