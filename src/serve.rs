@@ -384,11 +384,7 @@ fn update_article(
     article.body = String::new();
     kept.project.articles[s] = article;
     // The feeds list the site's pages: needed only once the pages are out.
-    let pages = || {
-        site.read()
-            .map(|site| site.files.keys().cloned().collect())
-            .unwrap_or_default()
-    };
+    let pages = || served_paths(site);
     let rest = "sources list, differences, print page, export and search index";
     let rendered = re_render(&kept, path, started, site, hub, rest, |kept, first| {
         kept.renderer.render_source_meta(
@@ -513,11 +509,7 @@ fn update_topic(
             site.files.remove(&gone);
         }
     }
-    let pages = || {
-        site.read()
-            .map(|site| site.files.keys().cloned().collect())
-            .unwrap_or_default()
-    };
+    let pages = || served_paths(site);
     let rest = "pages tagging its passages, differences, print page and export";
     let rendered = re_render(&kept, path, started, site, hub, rest, |kept, first| {
         kept.renderer.render_topic_edit(
@@ -558,6 +550,13 @@ fn rebuild(root: &Path, site: &RwLock<Site>, hub: &Hub) -> Option<Analysed> {
             None
         }
     }
+}
+
+/// The paths of the files served now, for the feeds.
+fn served_paths(site: &RwLock<Site>) -> Vec<String> {
+    site.read()
+        .map(|site| site.files.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 /// Serves `files` from now on (in place of the whole site when `whole`) and
