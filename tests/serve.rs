@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
@@ -390,6 +391,39 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
     next_log("rebuilt in");
 }
 
+/// Lays the files a fast path rendered again over the site as it was, and
+/// checks that the result is, byte for byte and file for file, a whole build
+/// of the edited dossier at `root`; returns that whole build.
+fn overlay_is_whole_build(
+    root: &std::path::Path,
+    base_url: Option<&str>,
+    mut site: BTreeMap<String, Vec<u8>>,
+    again: Vec<dossier::render::OutputFile>,
+    edit: &str,
+) -> BTreeMap<String, Vec<u8>> {
+    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
+    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(root, base_url)
+        .unwrap()
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert_eq!(
+        site.keys().collect::<Vec<_>>(),
+        whole.keys().collect::<Vec<_>>(),
+        "{}: the files after {edit}",
+        root.display()
+    );
+    for (path, bytes) in &whole {
+        assert!(
+            &site[path] == bytes,
+            "{}: {path} is stale after {edit}",
+            root.display()
+        );
+    }
+    whole
+}
+
 /// Gives an article's metadata (its sidecar, or its Markdown front matter)
 /// a new title, outlet, author and address, as an analyst would, keeping
 /// its other lines.
@@ -432,7 +466,6 @@ fn metadata_edit_matches_a_whole_build(
     id: &str,
     base_url: Option<&str>,
 ) -> (usize, usize) {
-    use std::collections::BTreeMap;
     let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
     let before = kept
         .renderer
@@ -469,26 +502,13 @@ fn metadata_edit_matches_a_whole_build(
     let first = again.len();
     again.extend(rest);
     let pages = paths.iter().filter(|p| p.ends_with(".html")).count();
-    let mut site: BTreeMap<String, Vec<u8>> =
-        before.into_iter().map(|f| (f.path, f.bytes)).collect();
-    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
-    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(root, base_url)
-        .unwrap()
-        .files
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect();
-    assert_eq!(
-        site.keys().collect::<Vec<_>>(),
-        whole.keys().collect::<Vec<_>>()
+    let whole = overlay_is_whole_build(
+        root,
+        base_url,
+        before.into_iter().map(|f| (f.path, f.bytes)).collect(),
+        again,
+        &format!("editing {id}'s metadata"),
     );
-    for (path, bytes) in &whole {
-        assert!(
-            &site[path] == bytes,
-            "{}: {path} is stale after editing {id}'s metadata",
-            root.display()
-        );
-    }
     let front = String::from_utf8_lossy(&whole["index.html"]).into_owned();
     assert!(front.contains("The Edited Outlet"), "the edit shows");
     (first, pages)
@@ -569,7 +589,6 @@ fn topic_edit_matches_a_whole_build(
     edit: impl FnOnce(&std::path::Path),
     base_url: Option<&str>,
 ) -> (usize, usize) {
-    use std::collections::BTreeMap;
     let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
     let before = kept
         .renderer
@@ -622,24 +641,13 @@ fn topic_edit_matches_a_whole_build(
         .unwrap();
     again.extend(rest);
     let rendered = again.len();
-    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
-    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(root, base_url)
-        .unwrap()
-        .files
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect();
-    assert_eq!(
-        site.keys().collect::<Vec<_>>(),
-        whole.keys().collect::<Vec<_>>()
+    let whole = overlay_is_whole_build(
+        root,
+        base_url,
+        site,
+        again,
+        &format!("editing topic {slug}"),
     );
-    for (path, bytes) in &whole {
-        assert!(
-            &site[path] == bytes,
-            "{}: {path} is stale after editing topic {slug}",
-            root.display()
-        );
-    }
     (rendered, whole.len())
 }
 
@@ -774,7 +782,6 @@ fn participant_edit_matches_a_whole_build(
     edit: impl FnOnce(&str) -> String,
     base_url: Option<&str>,
 ) -> (usize, usize) {
-    use std::collections::BTreeMap;
     let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
     let before = kept
         .renderer
@@ -804,26 +811,13 @@ fn participant_edit_matches_a_whole_build(
         .unwrap();
     again.extend(rest);
     let rendered = again.len();
-    let mut site: BTreeMap<String, Vec<u8>> =
-        before.into_iter().map(|f| (f.path, f.bytes)).collect();
-    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
-    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(root, base_url)
-        .unwrap()
-        .files
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect();
-    assert_eq!(
-        site.keys().collect::<Vec<_>>(),
-        whole.keys().collect::<Vec<_>>()
+    let whole = overlay_is_whole_build(
+        root,
+        base_url,
+        before.into_iter().map(|f| (f.path, f.bytes)).collect(),
+        again,
+        "editing participants",
     );
-    for (path, bytes) in &whole {
-        assert!(
-            &site[path] == bytes,
-            "{}: {path} is stale after editing participants",
-            root.display()
-        );
-    }
     (rendered, whole.len())
 }
 
@@ -877,7 +871,6 @@ fn a_role_edit_re_renders_the_pages_showing_it() {
 
 #[test]
 fn an_executive_summary_edit_re_renders_the_pages_showing_it() {
-    use std::collections::BTreeMap;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("default");
     common::copy_default_dossier(&root);
@@ -915,25 +908,13 @@ fn an_executive_summary_edit_re_renders_the_pages_showing_it() {
         .unwrap();
     again.extend(rest);
     let rendered = again.len();
-    let mut site: BTreeMap<String, Vec<u8>> =
-        before.into_iter().map(|f| (f.path, f.bytes)).collect();
-    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
-    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(&root, base)
-        .unwrap()
-        .files
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect();
-    assert_eq!(
-        site.keys().collect::<Vec<_>>(),
-        whole.keys().collect::<Vec<_>>()
+    let whole = overlay_is_whole_build(
+        &root,
+        base,
+        before.into_iter().map(|f| (f.path, f.bytes)).collect(),
+        again,
+        "editing the summary",
     );
-    for (path, bytes) in &whole {
-        assert!(
-            &site[path] == bytes,
-            "{path} is stale after editing the summary"
-        );
-    }
     assert!(rendered < 6, "{rendered} files rendered again");
     let front = String::from_utf8_lossy(&whole["index.html"]).into_owned();
     assert!(front.contains("A new first line"));
@@ -946,7 +927,6 @@ fn an_executive_summary_edit_re_renders_the_pages_showing_it() {
 
 #[test]
 fn a_timeline_edit_re_renders_the_pages_showing_its_events() {
-    use std::collections::BTreeMap;
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("default");
     common::copy_default_dossier(&root);
@@ -995,27 +975,92 @@ fn a_timeline_edit_re_renders_the_pages_showing_its_events() {
         .unwrap();
     again.extend(rest);
     let rendered = again.len();
-    let mut site: BTreeMap<String, Vec<u8>> =
-        before.into_iter().map(|f| (f.path, f.bytes)).collect();
-    site.extend(again.into_iter().map(|f| (f.path, f.bytes)));
-    let whole: BTreeMap<String, Vec<u8>> = dossier::prepare(&root, base)
-        .unwrap()
-        .files
-        .into_iter()
-        .map(|f| (f.path, f.bytes))
-        .collect();
-    assert_eq!(
-        site.keys().collect::<Vec<_>>(),
-        whole.keys().collect::<Vec<_>>()
+    let whole = overlay_is_whole_build(
+        &root,
+        base,
+        before.into_iter().map(|f| (f.path, f.bytes)).collect(),
+        again,
+        "editing the timeline",
     );
-    for (path, bytes) in &whole {
-        assert!(
-            &site[path] == bytes,
-            "{path} is stale after editing the timeline"
-        );
-    }
     assert!(
         rendered * 3 < whole.len(),
         "{rendered} files rendered again"
     );
+}
+
+/// A mistake in a file `serve` handles without a whole build (the
+/// participants, the timeline, the executive summary) is reported with its
+/// place, the last good pages stay served, and the fix is served.
+#[test]
+fn mistakes_in_participants_timeline_and_summary_are_reported_while_serving() {
+    let f = Fixture::new();
+    f.write(
+        "content/timeline.yaml",
+        "- date: 2025-08-18\n  title: Talks at the White House\n  topics: [security]\n",
+    );
+    let (_server, url) = start(&f);
+    let rx = events(&url);
+    let _ = rx.recv_timeout(Duration::from_secs(10)); // ": connected"
+
+    // participants.yaml: a role that is not text.
+    f.write(
+        "content/participants.yaml",
+        &common::PARTICIPANTS.replace("role: President of Finland", "role: [President]"),
+    );
+    let error = next_event(&rx, "error");
+    assert!(error.contains("content/participants.yaml:8:9"), "{error}");
+    let (_, page) = get(&format!("{url}participants/stubb/"));
+    assert!(
+        page.contains("President of Finland"),
+        "the last good page stays"
+    );
+    f.write(
+        "content/participants.yaml",
+        &common::PARTICIPANTS.replace("President of Finland", "Head of state of Finland"),
+    );
+    next_event(&rx, "reload");
+    let (_, page) = get(&format!("{url}participants/stubb/"));
+    assert!(page.contains("Head of state of Finland"), "{page}");
+
+    // timeline.yaml: an event on a topic that does not exist.
+    f.write(
+        "content/timeline.yaml",
+        "- date: 2025-08-18\n  title: Talks moved\n  topics: [securty]\n",
+    );
+    let error = next_event(&rx, "error");
+    assert!(error.contains("content/timeline.yaml:3:"), "{error}");
+    assert!(error.contains("securty"), "{error}");
+    let (_, page) = get(&format!("{url}timeline/"));
+    assert!(
+        page.contains("Talks at the White House"),
+        "the last good page stays"
+    );
+    f.write(
+        "content/timeline.yaml",
+        "- date: 2025-08-18\n  title: Talks moved\n  topics: [security]\n",
+    );
+    next_event(&rx, "reload");
+    let (_, page) = get(&format!("{url}timeline/"));
+    assert!(page.contains("Talks moved"), "{page}");
+
+    // dossier.yaml: the executive summary cites a source that does not exist.
+    f.write(
+        "dossier.yaml",
+        &common::CONFIG.replace("The bottom line.", "The bottom line [@nope:p1]."),
+    );
+    let error = next_event(&rx, "error");
+    assert!(error.contains("dossier.yaml:3:"), "{error}");
+    assert!(error.contains("nope"), "{error}");
+    let (_, front) = get(&url);
+    assert!(
+        front.contains("The bottom line."),
+        "the last good page stays"
+    );
+    f.write(
+        "dossier.yaml",
+        &common::CONFIG.replace("The bottom line.", "The new bottom line."),
+    );
+    next_event(&rx, "reload");
+    let (_, front) = get(&url);
+    assert!(front.contains("The new bottom line."), "{front}");
 }
