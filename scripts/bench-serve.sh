@@ -3,7 +3,7 @@
 # edits (and finally restores) a topic's summary five times, its keywords
 # four times (another topic's keyword added, then taken away), its title
 # twice, an article's title five times, the executive summary twice, a
-# participant's role twice and an article's text once, three seconds apart,
+# participant's role twice and an article's text three times, three seconds apart,
 # and prints what the server logged: how many pages it re-rendered and
 # served, and how many milliseconds after the edit's file events settled.
 #
@@ -73,7 +73,11 @@ done
 text="$article"
 [ "${article%.yaml}" = "$article" ] || text="${article%.yaml}.txt"
 cp "$text" "$work/text"
+# The article's text: a paragraph added, then a word of it changed, then
+# the text as it was, each giving its source page first, then the whole site.
 edit "$text" 's + "\nA closing paragraph added to the text.\n"' 0
-sleep 5
+edit "$text" 's.replace("closing paragraph", "final paragraph")' 1
+TEXT="$work/text" edit "$text" 'open(__import__("os").environ["TEXT"], encoding="utf-8").read()' 2
+sleep 2
 cp "$work/text" "$text"
 cat "$work/log"

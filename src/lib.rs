@@ -97,6 +97,9 @@ pub struct Analysed {
     /// The paragraphs' words, for `serve` to find a topic's edited keywords
     /// again quickly; made only there.
     pub words: Option<analyze::matcher::WordIndex>,
+    /// What each source was compared by, for `serve` to read only an edited
+    /// article again; made only there.
+    pub prints: Option<Vec<analyze::compare::Prints>>,
 }
 
 impl Analysed {
@@ -218,6 +221,31 @@ impl Analysed {
 }
 
 impl Analysed {
+    /// Puts `article` (source `s` read again, its body loaded) in place of
+    /// the kept one after an edit to its text, and makes the analysis again
+    /// as a whole build would: only that source is read again, then every
+    /// comparison across sources is made in full. Returns false, with
+    /// nothing replaced, when the fingerprints of the sources were not kept.
+    pub fn replace_source_text(&mut self, s: usize, article: load::Article) -> bool {
+        let Some(prints) = self.prints.take() else {
+            return false;
+        };
+        self.project.articles[s] = article;
+        let analysis = std::mem::take(&mut self.analysis);
+        let read = analyze::reread_source(&self.project, analysis, prints, s);
+        // As after a whole build: the text lives on as the paragraphs.
+        self.project.articles[s].body = String::new();
+        let (analysis, prints) = analyze::compare_sources_keeping(&self.project, read);
+        self.analysis = analysis;
+        self.prints = Some(prints);
+        // The paragraphs changed: the index of their words is made again
+        // when next needed.
+        self.words = None;
+        true
+    }
+}
+
+impl Analysed {
     /// Puts `events` (`timeline.yaml` read again) in place of the kept
     /// timeline, which the analysis does not read; returns the topics the
     /// old or the new events are on, for
@@ -278,6 +306,7 @@ pub fn load_and_analyze(
         base_url,
         stages,
         words: None,
+        prints: None,
     })
 }
 

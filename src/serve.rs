@@ -352,7 +352,8 @@ fn re_render(
 /// After an edit to one file of source `s`: when its paragraphs and date
 /// are as they were (its title, outlet, author, address or notes changed,
 /// say), the pages that name it are rendered again from the kept analysis;
-/// otherwise the whole site is rebuilt.
+/// otherwise only that source is read again and the whole site rendered
+/// ([`update_source_text`]).
 fn update_article(
     root: &Path,
     mut kept: Analysed,
@@ -373,12 +374,11 @@ fn update_article(
             return Some(kept);
         }
     };
-    if !same_text_and_date(
-        &kept.analysis.sources[s].paragraphs,
-        &kept.project.articles[s],
-        &article,
-    ) {
-        return rebuild(root, site, hub);
+    // A new date moves the source in every list ordered by date.
+    if kept.project.articles[s].meta.published != article.meta.published
+        || !same_text(&kept.analysis.sources[s].paragraphs, &article)
+    {
+        return update_source_text(kept, s, article, path, started, site, hub);
     }
     // As after a whole build: the text lives on as the analysis's paragraphs.
     article.body = String::new();
@@ -401,17 +401,68 @@ fn update_article(
     rendered.then_some(kept)
 }
 
-/// Whether `new` is `old` with the same paragraphs (`kept`, as the analysis
-/// read them: everything it found follows from them) and the same date,
-/// which orders the sources: only what its cards and pages show changed.
-fn same_text_and_date(kept: &[Paragraph], old: &Article, new: &Article) -> bool {
+/// Whether `new` has the same paragraphs as `kept` (as the analysis read
+/// them: everything it found follows from them), so that only what the
+/// source's cards and pages show changed.
+fn same_text(kept: &[Paragraph], new: &Article) -> bool {
     let blocks = crate::analyze::paragraphs::split(new);
-    old.meta.published == new.meta.published
-        && blocks.len() == kept.len()
+    blocks.len() == kept.len()
         && blocks
             .iter()
             .zip(kept)
             .all(|(b, p)| b.text == p.text && b.heading == p.heading)
+}
+
+/// After an edit to source `s`'s text or date: only that source is read
+/// again, but every comparison across sources is made again, and the edit
+/// can change any page (what no other source carries, shared wording,
+/// statements and their numbers, the order of lists by date). So its own
+/// page is served first, then the whole site as a whole build makes it.
+fn update_source_text(
+    mut kept: Analysed,
+    s: usize,
+    article: Article,
+    path: &Path,
+    started: Instant,
+    site: &RwLock<Site>,
+    hub: &Hub,
+) -> Option<Analysed> {
+    if !kept.replace_source_text(s, article) {
+        let root = kept.project.root.clone();
+        return rebuild(&root, site, hub);
+    }
+    let rendered = re_render(
+        &kept,
+        path,
+        started,
+        site,
+        hub,
+        "whole site",
+        |kept, first| {
+            let files = kept.renderer.render_source_text(
+                &kept.project,
+                &kept.analysis,
+                kept.base_url.clone(),
+                s,
+                first,
+            )?;
+            // Pages may be gone (a quotes page, a topic's last page): the
+            // whole site replaces the one served.
+            if let Ok(mut site) = site.write() {
+                site.files = files
+                    .into_iter()
+                    .map(|f| (f.path, Arc::new(f.bytes)))
+                    .collect();
+            }
+            Ok(Vec::new())
+        },
+    );
+    if !rendered {
+        // The next change rebuilds: this edit's pages were never shown.
+        return None;
+    }
+    kept.words = Some(crate::analyze::word_index(&kept.analysis));
+    Some(kept)
 }
 
 /// After an edit to `dossier.yaml`: when only the executive summary changed,
@@ -543,6 +594,8 @@ fn rebuild(root: &Path, site: &RwLock<Site>, hub: &Hub) -> Option<Analysed> {
             // Made now, while the analyst reads the pages, not on the
             // first edit to a topic's keywords.
             kept.words = Some(crate::analyze::word_index(&kept.analysis));
+            // And for an edit to an article's text.
+            kept.prints = Some(crate::analyze::prints_of(&kept.analysis));
             Some(kept)
         }
         Err(problems) => {
@@ -767,7 +820,7 @@ mod tests {
     }
 
     #[test]
-    fn only_an_article_edit_that_keeps_its_paragraphs_and_date_is_re_rendered_in_place() {
+    fn an_article_edit_keeps_its_text_only_when_its_paragraphs_are_the_same() {
         let article = |text: &str| {
             let file = crate::load::SourceFile {
                 path: "content/articles/a.md".into(),
@@ -785,7 +838,7 @@ mod tests {
             .enumerate()
             .map(|(i, b)| Paragraph::new(i + 1, b.text, b.heading, Vec::new(), Vec::new()))
             .collect();
-        let same = |text: &str| same_text_and_date(&kept, &before, &article(text));
+        let same = |text: &str| same_text(&kept, &article(text));
         assert!(same(
             "---\ntitle: B\noutlet: X\npublished: 2025-08-18\n---\n# Talks\n\nThey met.\n"
         ));
@@ -793,7 +846,8 @@ mod tests {
         assert!(same(
             "---\ntitle: A\npublished: 2025-08-18\n---\n# Talks\n\n\nThey met.\n"
         ));
-        assert!(!same(
+        // The date, which orders the sources, is compared apart.
+        assert!(same(
             "---\ntitle: A\npublished: 2025-08-17\n---\n# Talks\n\nThey met.\n"
         ));
         assert!(!same(

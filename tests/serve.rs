@@ -370,6 +370,20 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
     next_log("sources list, differences, print page, export and search index");
     let (_, export) = get(&format!("{url}dossier.json"));
     assert!(export.contains("Talks in the White House"));
+    // The article's text: only it is read again, every comparison made
+    // again; its page first, then the whole site.
+    f.write(
+        "content/articles/a1.txt",
+        &format!("{}\nStubb spoke to reporters.\n", common::ARTICLE_TEXT),
+    );
+    next_event(&rx, "reload");
+    let said = next_log("content/articles/a1.txt: ");
+    assert!(said.contains(": 1 page re-rendered and served"), "{said}");
+    next_log("content/articles/a1.txt: whole site in");
+    let (_, page) = get(&format!("{url}sources/a1/"));
+    assert!(page.contains("Stubb spoke to reporters."), "{page}");
+    let (_, person) = get(&format!("{url}participants/stubb/"));
+    assert!(person.contains("</mark> spoke to reporters."), "{person}");
     // A mistake in the sidecar is shown with its place; the pages stay.
     f.write(
         "content/articles/a1.yaml",
@@ -382,13 +396,16 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
         page.contains("Talks in the White House"),
         "the last good pages stay"
     );
-    // A new date reorders the sources: the whole site is rebuilt.
+    // A new date reorders the lists of sources: its page first, then the
+    // whole site.
     f.write(
         "content/articles/a1.yaml",
         &common::ARTICLE_META.replace("2025-08-18", "2025-08-17"),
     );
     next_event(&rx, "reload");
-    next_log("rebuilt in");
+    next_log("content/articles/a1.yaml: whole site in");
+    let (_, page) = get(&format!("{url}sources/a1/"));
+    assert!(page.contains("17 August 2025"), "{page}");
 }
 
 /// Lays the files a fast path rendered again over the site as it was, and
@@ -989,14 +1006,19 @@ fn a_timeline_edit_re_renders_the_pages_showing_its_events() {
 }
 
 /// A mistake in a file `serve` handles without a whole build (the
-/// participants, the timeline, the executive summary) is reported with its
-/// place, the last good pages stay served, and the fix is served.
+/// participants, the timeline, the executive summary, an article's text) is
+/// reported with its place, the last good pages stay served, and the fix is
+/// served.
 #[test]
-fn mistakes_in_participants_timeline_and_summary_are_reported_while_serving() {
+fn mistakes_in_files_served_in_place_are_reported_and_the_last_good_pages_stay() {
     let f = Fixture::new();
     f.write(
         "content/timeline.yaml",
         "- date: 2025-08-18\n  title: Talks at the White House\n  topics: [security]\n",
+    );
+    f.write(
+        "content/topics/security.yaml",
+        &common::TOPIC.replace("What they say.", "What they say [@a1:p3]."),
     );
     let (_server, url) = start(&f);
     let rx = events(&url);
@@ -1063,4 +1085,136 @@ fn mistakes_in_participants_timeline_and_summary_are_reported_while_serving() {
     next_event(&rx, "reload");
     let (_, front) = get(&url);
     assert!(front.contains("The new bottom line."), "{front}");
+
+    // An article's text without the paragraph a topic cites.
+    let (first, _) = common::ARTICLE_TEXT.split_once("\n\n").unwrap();
+    f.write("content/articles/a1.txt", &format!("{first}\n"));
+    let error = next_event(&rx, "error");
+    assert!(error.contains("content/topics/security.yaml:3:"), "{error}");
+    assert!(error.contains("a1:p3"), "{error}");
+    let (_, page) = get(&format!("{url}sources/a1/"));
+    assert!(
+        page.contains("Witkoff told CNN"),
+        "the last good page stays"
+    );
+    f.write("content/articles/a1.txt", common::ARTICLE_TEXT);
+    next_event(&rx, "reload");
+    let (_, page) = get(&format!("{url}sources/a1/"));
+    assert!(page.contains("Witkoff told CNN"), "{page}");
+}
+
+/// Edits the text of source `id` in the dossier at `root` with each of
+/// `edits` in turn, keeping one analysis across them as `serve` does: after
+/// each, the source's page (served first) and the whole site must be what a
+/// whole build makes of the edited dossier.
+fn text_edits_match_whole_builds(
+    root: &std::path::Path,
+    id: &str,
+    edits: &[&dyn Fn(&str) -> String],
+    base_url: Option<&str>,
+) {
+    let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
+    let s = kept
+        .project
+        .articles
+        .iter()
+        .position(|a| a.id == id)
+        .unwrap();
+    let path = root.join(&kept.project.articles[s].path);
+    let article = dossier::load::reload_article(root, &kept.project.articles[s]).unwrap();
+    assert!(
+        !kept.replace_source_text(s, article),
+        "nothing to compare by until the fingerprints are kept"
+    );
+    kept.prints = Some(dossier::analyze::prints_of(&kept.analysis));
+    for (k, edit) in edits.iter().enumerate() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = edit(&text);
+        assert_ne!(text, edited, "edit {k} changes the text");
+        std::fs::write(&path, edited).unwrap();
+        let reloaded = dossier::load::reload_article(root, &kept.project.articles[s]).unwrap();
+        assert!(kept.replace_source_text(s, reloaded));
+        let mut first = Vec::new();
+        let files = kept
+            .renderer
+            .render_source_text(
+                &kept.project,
+                &kept.analysis,
+                kept.base_url.clone(),
+                s,
+                &mut |files| first.extend(files),
+            )
+            .unwrap();
+        let whole = overlay_is_whole_build(
+            root,
+            base_url,
+            BTreeMap::new(),
+            files,
+            &format!("edit {k} of {id}'s text"),
+        );
+        let page = format!("sources/{id}/index.html");
+        assert_eq!(first.len(), 1);
+        assert_eq!(first[0].path, page);
+        assert!(
+            first[0].bytes == whole[&page],
+            "{page} served first is stale"
+        );
+    }
+}
+
+#[test]
+fn a_text_edit_reads_only_that_source_again_and_matches_a_whole_build() {
+    let dir = tempfile::tempdir().unwrap();
+    // The default dossier: every pair of sources compared, statements
+    // across outlets, citations into the edited source.
+    let root = dir.path().join("default");
+    common::copy_default_dossier(&root);
+    let copied = std::fs::read_to_string(root.join("content/articles/001.txt"))
+        .unwrap()
+        .lines()
+        .find(|l| l.contains("What President Tru"))
+        .unwrap()
+        .to_string();
+    let reworded: &dyn Fn(&str) -> String =
+        &|t| t.replacen("important discussion", "important conversation", 1);
+    // Another source's paragraph, quote and all: no longer found in one
+    // source only, the same statement in one more outlet, more wording shared.
+    let grown: &dyn Fn(&str) -> String = &|t| format!("{}\n{copied}\n", t.trim_end());
+    let shrunk: &dyn Fn(&str) -> String = &|t| t.replacen(&format!("\n{copied}"), "", 1);
+    text_edits_match_whole_builds(
+        &root,
+        "003",
+        &[reworded, grown, shrunk],
+        Some("https://example.org/briefing/"),
+    );
+    // Many sources, shared wording found through the index: a paragraph of
+    // a late source copied into an early one, then a quote, then both gone.
+    let synth = dir.path().join("synth");
+    dossier::synth::write_corpus(&synth, 400, 5).unwrap();
+    // Even numbers are texts with sidecars, odd ones Markdown.
+    let read = |name: &str| std::fs::read_to_string(synth.join("content/articles").join(name));
+    let late = read("00350.txt").unwrap();
+    let borrowed: Vec<String> = late.split("\n\n").map(str::to_string).collect();
+    let quoted = borrowed.iter().find(|p| p.contains('“')).unwrap().clone();
+    let plain = borrowed
+        .iter()
+        .find(|p| !p.contains('“') && p.len() > 200)
+        .unwrap()
+        .clone();
+    let (p1, q1) = (plain.clone(), quoted.clone());
+    let copy_plain: &dyn Fn(&str) -> String = &move |t| format!("{t}\n\n{p1}\n");
+    let copy_quote: &dyn Fn(&str) -> String = &move |t| format!("{t}\n\n{q1}\n");
+    let original = read("00007.md").unwrap();
+    let restore: &dyn Fn(&str) -> String = &move |_| original.clone();
+    // A new date moves the source in the lists ordered by date.
+    let redated: &dyn Fn(&str) -> String = &|t| {
+        let at = t.find("published: ").unwrap() + "published: ".len();
+        format!("{}2025-12-31{}", &t[..at], &t[at + "YYYY-MM-DD".len()..])
+    };
+    text_edits_match_whole_builds(
+        &synth,
+        "00007",
+        &[copy_plain, copy_quote, restore, redated],
+        None,
+    );
 }

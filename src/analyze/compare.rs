@@ -209,8 +209,13 @@ pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option
                 .nth(UNIQUE_MIN_WORDS - 1)
                 .is_some()
     };
-    // The source of each paragraph, apart, as the probes read it most.
-    let source_of: Vec<u32> = owner.iter().map(|o| o.0).collect();
+    // A source's paragraphs are numbered one after another: where each
+    // source's run starts, so a probe tells another source's paragraph by
+    // one comparison rather than a lookup.
+    let mut first_of: Vec<u32> = vec![0; prints.len() + 1];
+    for (s, print) in prints.iter().enumerate() {
+        first_of[s + 1] = first_of[s] + print.content.len() as u32;
+    }
     let support: Vec<Option<f64>> = (0..sets.len())
         .into_par_iter()
         .map_init(
@@ -220,7 +225,8 @@ pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option
                     return None;
                 }
                 let mine = sets[g];
-                let s = owner[g].0;
+                let s = owner[g].0 as usize;
+                let (own, own_len) = (first_of[s], first_of[s + 1] - first_of[s]);
                 // The rare words find candidates; a paragraph made only of
                 // common words still uses its rarest few, reading a bounded
                 // share of their postings, so a widely reported passage is
@@ -240,7 +246,8 @@ pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option
                 }
                 for (_, list) in &lists[..rare] {
                     for &other in list.iter().take(MAX_POSTINGS) {
-                        if source_of[other as usize] != s {
+                        // Outside `own..own + own_len`, in one unsigned comparison.
+                        if other.wrapping_sub(own) >= own_len {
                             if score[other as usize] == 0 {
                                 touched.push(other);
                             }

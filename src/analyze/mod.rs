@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::load::{Article, Project};
 use matcher::Matcher;
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Analysis {
     /// One per article, in `Project::articles` order.
     pub sources: Vec<SourceText>,
@@ -160,7 +160,8 @@ pub fn analyze(project: &Project) -> Analysis {
 /// fingerprints. After this, the articles' bodies are not needed again.
 pub struct SourcesRead(Vec<SourceAnalysis>);
 
-pub fn read_sources(project: &Project) -> SourcesRead {
+/// The automaton of every topic's keywords and every participant's names.
+fn matcher_of(project: &Project) -> Matcher {
     let topic_phrases: Vec<Vec<String>> =
         project.topics.iter().map(|t| t.keywords.clone()).collect();
     let participant_phrases: Vec<Vec<String>> = project
@@ -172,8 +173,11 @@ pub fn read_sources(project: &Project) -> SourcesRead {
             names
         })
         .collect();
-    let matcher = Matcher::new(&topic_phrases, &participant_phrases);
+    Matcher::new(&topic_phrases, &participant_phrases)
+}
 
+pub fn read_sources(project: &Project) -> SourcesRead {
+    let matcher = matcher_of(project);
     // Articles are independent: analyse them in parallel, then add up in
     // article order so the result does not depend on the thread count.
     let per_source: Vec<SourceAnalysis> = project
@@ -185,8 +189,74 @@ pub fn read_sources(project: &Project) -> SourcesRead {
     SourcesRead(per_source)
 }
 
+/// What each source of `analysis` is compared by, as [`read_sources`] made
+/// it: for `serve` to keep, so that after an edit to one article's text only
+/// that article is read again ([`reread_source`]).
+pub fn prints_of(analysis: &Analysis) -> Vec<compare::Prints> {
+    analysis
+        .sources
+        .par_iter()
+        .map(|text| compare::Prints::of(&text.paragraphs))
+        .collect()
+}
+
+/// What [`read_sources`] would make of `project` once only article `s`
+/// changed (its body loaded again): every other source as `analysis` holds
+/// it, with `prints` ([`prints_of`] it, or what [`compare_sources_keeping`]
+/// returned with it), and source `s` read again.
+///
+/// A source's own analysis depends only on its text and on the topics and
+/// participants, which are unchanged; the comparisons across sources are
+/// then made again in full by [`compare_sources_keeping`], so the result is
+/// what a whole build of the edited dossier finds.
+pub fn reread_source(
+    project: &Project,
+    analysis: Analysis,
+    prints: Vec<compare::Prints>,
+    s: usize,
+) -> SourcesRead {
+    let Analysis {
+        sources,
+        quotes,
+        figures,
+        ..
+    } = analysis;
+    // Quotes and figures are kept in source order: split back by source.
+    let mut quotes_of: Vec<Vec<Quote>> = (0..sources.len()).map(|_| Vec::new()).collect();
+    for q in quotes {
+        quotes_of[q.source].push(q);
+    }
+    let mut figures_of: Vec<Vec<compare::Figure>> =
+        (0..sources.len()).map(|_| Vec::new()).collect();
+    for f in figures {
+        figures_of[f.source].push(f);
+    }
+    let mut per_source: Vec<SourceAnalysis> = sources
+        .into_iter()
+        .zip(prints)
+        .zip(quotes_of.into_iter().zip(figures_of))
+        .map(|((text, prints), (quotes, figures))| SourceAnalysis {
+            text,
+            prints,
+            quotes,
+            figures,
+        })
+        .collect();
+    per_source[s] = analyze_source(s, &project.articles[s], &matcher_of(project));
+    SourcesRead(per_source)
+}
+
 /// The work across sources, on what [`read_sources`] made.
 pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
+    compare_sources_keeping(project, read).0
+}
+
+/// [`compare_sources`], handing back what each source was compared by
+/// rather than dropping it.
+pub fn compare_sources_keeping(
+    project: &Project,
+    read: SourcesRead,
+) -> (Analysis, Vec<compare::Prints>) {
     let per_source = read.0;
 
     let mut coverage = vec![vec![0; project.articles.len()]; project.topics.len()];
@@ -242,7 +312,7 @@ pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
             )
         },
     );
-    Analysis {
+    let analysis = Analysis {
         sources,
         quotes,
         coverage,
@@ -252,7 +322,8 @@ pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
         pairs,
         spellings,
         figures,
-    }
+    };
+    (analysis, prints)
 }
 
 /// The index of the paragraphs' words that [`rematch_topic`] looks keywords

@@ -148,6 +148,33 @@ impl Renderer {
         Ok(files)
     }
 
+    /// The whole site, for `serve` after an edit to source `s`'s text, which
+    /// can change what any page shows (passages found in no other source,
+    /// shared wording, statements and their numbers): first the source's
+    /// own page, handed to `first` as soon as it is made; then every file,
+    /// returned sorted by path as [`Renderer::render`] returns them.
+    pub fn render_source_text(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        base_url: Option<String>,
+        s: usize,
+        first: &mut dyn FnMut(Vec<OutputFile>),
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let model = Model::new(project, analysis, base_url.clone());
+        let memory = Memory::default();
+        self.run(
+            project,
+            analysis,
+            &model,
+            vec![Job::Source(s)],
+            &memory,
+            &crate::Silent,
+        )?;
+        first(memory.files.into_inner().expect("no thread panicked"));
+        self.render(project, analysis, base_url, &crate::Silent)
+    }
+
     /// The files that show topic `t`'s summary, for `serve` after an edit
     /// that changed only that summary: first its pages, the front page and
     /// the topic list, handed to `first` as soon as they are made; then the
