@@ -3,7 +3,8 @@
 # edits (and finally restores) a topic's summary five times, its keywords
 # four times (another topic's keyword added, then taken away), its title
 # twice, an article's title five times, the executive summary twice, a
-# participant's role twice and an article's text three times, three seconds apart,
+# participant's role twice, an article's text three times, the style sheet
+# twice and a page template twice, three seconds apart,
 # and prints what the server logged: how many pages it re-rendered and
 # served, and how many milliseconds after the edit's file events settled.
 #
@@ -26,12 +27,26 @@ config="$root/dossier.yaml"
 work="$(mktemp -d)"
 cp "$topic" "$work/topic" && cp "$article" "$work/article" && cp "$people" "$work/people"
 cp "$config" "$work/config"
+# A style sheet and a page template of the dossier's own, made before the
+# server starts (a new folder is a whole rebuild), to edit below; removed
+# at the end unless the dossier had them.
+own=()
+for f in themes/default/static/style.css templates/source.html; do
+  if [ ! -e "$root/$f" ]; then
+    mkdir -p "$(dirname "$root/$f")" && cp "$f" "$root/$f" && own+=("$root/$f")
+  fi
+  cp "$root/$f" "$work/$(basename "$f")"
+done
 target/release/dossier serve --root "$root" --port 0 > "$work/log" 2>&1 &
 server=$!
 restore() {
   kill "$server" 2>/dev/null || true
   cp "$work/topic" "$topic" && cp "$work/article" "$article" && cp "$work/people" "$people"
   cp "$work/config" "$config"
+  cp "$work/style.css" "$root/themes/default/static/style.css"
+  cp "$work/source.html" "$root/templates/source.html"
+  for f in "${own[@]}"; do rm -f "$f"; done
+  rmdir -p "$root/themes/default/static" "$root/templates" 2>/dev/null || true
   rm -rf "$work"
 }
 trap restore EXIT
@@ -80,4 +95,11 @@ edit "$text" 's.replace("closing paragraph", "final paragraph")' 1
 TEXT="$work/text" edit "$text" 'open(__import__("os").environ["TEXT"], encoding="utf-8").read()' 2
 sleep 2
 cp "$work/text" "$text"
+# The style sheet twice, then the source page's template twice.
+for k in 1 2; do
+  edit "$root/themes/default/static/style.css" 's + f"\n/* edit {k} */\n"' "$k"
+done
+for k in 1 2; do
+  edit "$root/templates/source.html" 's.replace("</h1>", f"</h1><!-- edit {k} -->", 1)' "$k"
+done
 cat "$work/log"

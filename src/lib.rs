@@ -246,6 +246,24 @@ impl Analysed {
 }
 
 impl Analysed {
+    /// Gathers and compiles the templates and theme files at `root` again,
+    /// after an edit under `templates/` or `themes/`, and keeps them: the
+    /// analysis does not read them. Returns the theme files to serve when
+    /// only their bytes changed, or `None` when every page must be rendered
+    /// again. A mistake in a template keeps the renderer as it was.
+    pub fn replace_renderer(
+        &mut self,
+        root: &Path,
+    ) -> Result<Option<Vec<render::OutputFile>>, Diagnostics> {
+        let layers = render::templates::gather(root, &self.project)?;
+        let renderer = render::Renderer::new(layers)?;
+        let changed = self.renderer.changed_assets(&renderer);
+        self.renderer = renderer;
+        Ok(changed)
+    }
+}
+
+impl Analysed {
     /// Puts `events` (`timeline.yaml` read again) in place of the kept
     /// timeline, which the analysis does not read; returns the topics the
     /// old or the new events are on, for

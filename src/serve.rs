@@ -191,8 +191,9 @@ fn input_path(root: &Path, path: &Path) -> Option<PathBuf> {
 /// After a change to one file: when it is an edit the kept analysis still
 /// holds for (the executive summary; a topic's summary, keywords or title;
 /// an article's metadata; participants' roles, affiliations or notes; the
-/// timeline), the files that show it are
-/// rendered again from it; anything else rebuilds the whole site. Returns
+/// timeline; templates and theme files), the files that show it are
+/// rendered again from it; after an edit to an article's text, only that
+/// article is read again; anything else rebuilds the whole site. Returns
 /// what to keep for the next change.
 fn update(
     root: &Path,
@@ -232,6 +233,9 @@ fn update(
     }
     if path == Path::new(crate::load::CONFIG_FILE) && root.join(path).is_file() {
         return update_summary(root, kept, path, started, site, hub);
+    }
+    if path.starts_with("templates") || path.starts_with("themes") {
+        return update_templates(root, kept, path, started, site, hub);
     }
     if path == Path::new(crate::load::TIMELINE_FILE) && root.join(path).is_file() {
         let events = match crate::load::reload_timeline(&kept.project) {
@@ -463,6 +467,61 @@ fn update_source_text(
     }
     kept.words = Some(crate::analyze::word_index(&kept.analysis));
     Some(kept)
+}
+
+/// After an edit under `templates/` or `themes/`: the analysis stays; when
+/// only theme files' bytes changed (a style sheet, say), they alone are
+/// served again; otherwise every page is rendered again from the kept
+/// analysis with the new templates.
+fn update_templates(
+    root: &Path,
+    mut kept: Analysed,
+    path: &Path,
+    started: Instant,
+    site: &RwLock<Site>,
+    hub: &Hub,
+) -> Option<Analysed> {
+    let assets = match kept.replace_renderer(root) {
+        Ok(assets) => assets,
+        Err(problems) => {
+            report(site, hub, &problems);
+            return Some(kept);
+        }
+    };
+    if let Some(files) = assets {
+        let n = files.len();
+        publish(site, hub, files, false);
+        eprintln!(
+            "{}: {n} theme {} served in {} ms",
+            path.display(),
+            if n == 1 { "file" } else { "files" },
+            started.elapsed().as_millis()
+        );
+        return Some(kept);
+    }
+    let rendered = kept.renderer.render(
+        &kept.project,
+        &kept.analysis,
+        kept.base_url.clone(),
+        &Silent,
+    );
+    match rendered {
+        Ok(files) => {
+            publish(site, hub, files, true);
+            eprintln!(
+                "{}: whole site rendered again in {} ms",
+                path.display(),
+                started.elapsed().as_millis()
+            );
+            Some(kept)
+        }
+        Err(problems) => {
+            report(site, hub, &problems);
+            // The pages served are not the kept templates': the next change
+            // rebuilds.
+            None
+        }
+    }
 }
 
 /// After an edit to `dossier.yaml`: when only the executive summary changed,

@@ -1006,9 +1006,9 @@ fn a_timeline_edit_re_renders_the_pages_showing_its_events() {
 }
 
 /// A mistake in a file `serve` handles without a whole build (the
-/// participants, the timeline, the executive summary, an article's text) is
-/// reported with its place, the last good pages stay served, and the fix is
-/// served.
+/// participants, the timeline, the executive summary, an article's text, a
+/// template) is reported with its place, the last good pages stay served,
+/// and the fix is served.
 #[test]
 fn mistakes_in_files_served_in_place_are_reported_and_the_last_good_pages_stay() {
     let f = Fixture::new();
@@ -1101,6 +1101,37 @@ fn mistakes_in_files_served_in_place_are_reported_and_the_last_good_pages_stay()
     next_event(&rx, "reload");
     let (_, page) = get(&format!("{url}sources/a1/"));
     assert!(page.contains("Witkoff told CNN"), "{page}");
+
+    // A style sheet of the dossier's own is served at once.
+    f.write(
+        "themes/default/static/style.css",
+        "body { color: #123456; }\n",
+    );
+    next_event(&rx, "reload");
+    let (_, css) = get(&format!("{url}style.css"));
+    assert!(css.contains("#123456"), "{css}");
+    // A template that does not compile, then one that does.
+    f.write("templates/source.html", "{% if %}\n");
+    let error = next_event(&rx, "error");
+    assert!(error.contains("templates/source.html:1:"), "{error}");
+    let (_, page) = get(&format!("{url}sources/a1/"));
+    assert!(
+        page.contains("Witkoff told CNN"),
+        "the last good page stays"
+    );
+    let template = std::fs::read_to_string("templates/source.html").unwrap();
+    f.write(
+        "templates/source.html",
+        &template.replace(
+            "<h2 id=\"text-h\">Full text</h2>",
+            "<h2 id=\"text-h\">The text</h2>",
+        ),
+    );
+    next_event(&rx, "reload");
+    let (_, page) = get(&format!("{url}sources/a1/"));
+    assert!(page.contains(">The text</h2>"), "{page}");
+    let (_, css) = get(&format!("{url}style.css"));
+    assert!(css.contains("#123456"), "{css}");
 }
 
 /// Edits the text of source `id` in the dossier at `root` with each of
@@ -1216,5 +1247,95 @@ fn a_text_edit_reads_only_that_source_again_and_matches_a_whole_build() {
         "00007",
         &[copy_plain, copy_quote, restore, redated],
         None,
+    );
+}
+
+#[test]
+fn a_theme_or_template_edit_keeps_the_analysis_and_matches_a_whole_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("default");
+    common::copy_default_dossier(&root);
+    let base = Some("https://example.org/briefing/");
+    let mut kept = dossier::load_and_analyze(&root, base, &dossier::Silent).unwrap();
+    let before: BTreeMap<String, Vec<u8>> = kept
+        .renderer
+        .render(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &dossier::Silent,
+        )
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    let render = |kept: &dossier::Analysed| {
+        kept.renderer
+            .render(
+                &kept.project,
+                &kept.analysis,
+                kept.base_url.clone(),
+                &dossier::Silent,
+            )
+            .unwrap()
+    };
+    // A style sheet of the dossier's own, in place of the theme's: that
+    // file alone is served again.
+    let style = std::fs::read_to_string("themes/default/static/style.css").unwrap();
+    std::fs::create_dir_all(root.join("themes/default/static")).unwrap();
+    std::fs::write(
+        root.join("themes/default/static/style.css"),
+        format!("{style}\n.para {{ color: #123456; }}\n"),
+    )
+    .unwrap();
+    let assets = kept
+        .replace_renderer(&root)
+        .unwrap()
+        .expect("only a theme file");
+    assert_eq!(assets.len(), 1);
+    assert_eq!(assets[0].path, "style.css");
+    let site = overlay_is_whole_build(&root, base, before, assets, "editing the style sheet");
+    assert!(String::from_utf8_lossy(&site["style.css"]).contains("#123456"));
+    // A page template of its own: every page is rendered again.
+    let page = std::fs::read_to_string("templates/source.html").unwrap();
+    let edited = page.replace("<h2>Shared wording</h2>", "<h2>Wording shared</h2>");
+    assert_ne!(page, edited);
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/source.html"), &edited).unwrap();
+    assert!(kept.replace_renderer(&root).unwrap().is_none());
+    let site = overlay_is_whole_build(
+        &root,
+        base,
+        BTreeMap::new(),
+        render(&kept),
+        "editing a template",
+    );
+    assert!(String::from_utf8_lossy(&site["sources/003/index.html"]).contains("Wording shared"));
+    // A template that does not compile: the error says where, and the
+    // renderer stays as it was.
+    std::fs::write(root.join("templates/source.html"), "{% if %}\n").unwrap();
+    let problems = kept.replace_renderer(&root).unwrap_err();
+    let text: String = problems.0.iter().map(|d| d.render(false)).collect();
+    assert!(text.contains("templates/source.html:1:"), "{text}");
+    assert!(
+        String::from_utf8_lossy(
+            &render(&kept)
+                .iter()
+                .find(|f| f.path == "sources/003/index.html")
+                .unwrap()
+                .bytes
+        )
+        .contains("Wording shared")
+    );
+    // A new theme file: every page is rendered again (it might clash with one).
+    std::fs::write(root.join("templates/source.html"), &edited).unwrap();
+    std::fs::write(root.join("themes/default/static/extra.css"), "p {}\n").unwrap();
+    assert!(kept.replace_renderer(&root).unwrap().is_none());
+    overlay_is_whole_build(
+        &root,
+        base,
+        BTreeMap::new(),
+        render(&kept),
+        "adding a theme file",
     );
 }

@@ -133,6 +133,30 @@ impl Renderer {
         })
     }
 
+    /// The theme files of `new` whose bytes differ from this renderer's,
+    /// when both have the same templates, from the same places (so they make
+    /// the same pages: no page reads a theme file), and the same theme files
+    /// by path; `None` when every page must be rendered again.
+    pub fn changed_assets(&self, new: &Renderer) -> Option<Vec<OutputFile>> {
+        let same_paths = self.assets.len() == new.assets.len()
+            && self
+                .assets
+                .iter()
+                .zip(&new.assets)
+                .all(|((a, _), (b, _))| a.path == b.path);
+        if self.sources != new.sources || self.origins != new.origins || !same_paths {
+            return None;
+        }
+        let changed = new
+            .assets
+            .iter()
+            .zip(&self.assets)
+            .filter(|((n, _), (o, _))| n.bytes != o.bytes)
+            .map(|((n, _), _)| n.clone())
+            .collect();
+        Some(changed)
+    }
+
     /// The whole site in memory, sorted by path (for `check` and `serve`).
     pub fn render(
         &self,
