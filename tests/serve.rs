@@ -1339,3 +1339,53 @@ fn a_theme_or_template_edit_keeps_the_analysis_and_matches_a_whole_build() {
         "adding a theme file",
     );
 }
+
+#[test]
+fn a_topic_summary_edit_matches_a_whole_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("default");
+    common::copy_default_dossier(&root);
+    let base = Some("https://example.org/briefing/");
+    let mut kept = dossier::load_and_analyze(&root, base, &dossier::Silent).unwrap();
+    let before = kept
+        .renderer
+        .render(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &dossier::Silent,
+        )
+        .unwrap();
+    let t = 0;
+    let path = kept.project.topics[t].path.clone();
+    let text = std::fs::read_to_string(root.join(&path)).unwrap();
+    let edited = text.replacen(
+        "summary: |\n",
+        "summary: |\n  **A new first line** that cites [@002:p3].\n\n",
+        1,
+    );
+    assert_ne!(text, edited);
+    std::fs::write(root.join(&path), edited).unwrap();
+    kept.project.topics[t] = dossier::load::reload_topic(&root, &path).unwrap();
+    let mut again = Vec::new();
+    let rest = kept
+        .renderer
+        .render_topic_summary(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            t,
+            &mut |files| again.extend(files),
+        )
+        .unwrap();
+    again.extend(rest);
+    let rendered = again.len();
+    let site = overlay_is_whole_build(
+        &root,
+        base,
+        before.into_iter().map(|f| (f.path, f.bytes)).collect(),
+        again,
+        "editing a topic's summary",
+    );
+    assert!(rendered * 3 < site.len(), "{rendered} files rendered again");
+}
