@@ -97,9 +97,9 @@ pub struct Analysed {
     /// The paragraphs' words, for `serve` to find a topic's edited keywords
     /// again quickly; made only there.
     pub words: Option<analyze::matcher::WordIndex>,
-    /// What each source was compared by, for `serve` to read only an edited
-    /// article again; made only there.
-    pub prints: Option<Vec<analyze::compare::Prints>>,
+    /// What the comparisons across sources read, for `serve` to read only
+    /// an edited article again; made only there.
+    pub compared: Option<analyze::Compared>,
 }
 
 impl Analysed {
@@ -221,27 +221,34 @@ impl Analysed {
 }
 
 impl Analysed {
-    /// Puts `article` (source `s` read again, its body loaded) in place of
-    /// the kept one after an edit to its text, and makes the analysis again
-    /// as a whole build would: only that source is read again, then every
-    /// comparison across sources is made in full. Returns false, with
-    /// nothing replaced, when the fingerprints of the sources were not kept.
-    pub fn replace_source_text(&mut self, s: usize, article: load::Article) -> bool {
-        let Some(prints) = self.prints.take() else {
+    /// Puts `article` (source `s` read again after an edit to its text or
+    /// date, its body loaded) in place of the kept one and reads that
+    /// source again: enough for its own page to be what a whole build
+    /// makes ([`analyze::read_again`]), not yet for the others'
+    /// ([`Analysed::compare_again`]). Returns false, with nothing replaced,
+    /// when what the comparisons read was not kept.
+    pub fn read_source_again(&mut self, s: usize, article: load::Article) -> bool {
+        let Some(compared) = self.compared.as_mut() else {
             return false;
         };
         self.project.articles[s] = article;
-        let analysis = std::mem::take(&mut self.analysis);
-        let read = analyze::reread_source(&self.project, analysis, prints, s);
+        analyze::read_again(&self.project, &mut self.analysis, compared, s);
         // As after a whole build: the text lives on as the paragraphs.
         self.project.articles[s].body = String::new();
-        let (analysis, prints) = analyze::compare_sources_keeping(&self.project, read);
-        self.analysis = analysis;
-        self.prints = Some(prints);
         // The paragraphs changed: the index of their words is made again
         // when next needed.
         self.words = None;
         true
+    }
+
+    /// After [`Analysed::read_source_again`]: every comparison across
+    /// sources made again, so the analysis is what a whole build makes.
+    pub fn compare_again(&mut self) {
+        let Some(compared) = self.compared.as_mut() else {
+            return;
+        };
+        let analysis = std::mem::take(&mut self.analysis);
+        self.analysis = analyze::compare_again(&self.project, analysis, compared);
     }
 }
 
@@ -324,7 +331,7 @@ pub fn load_and_analyze(
         base_url,
         stages,
         words: None,
-        prints: None,
+        compared: None,
     })
 }
 

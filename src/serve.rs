@@ -431,25 +431,44 @@ fn update_source_text(
     site: &RwLock<Site>,
     hub: &Hub,
 ) -> Option<Analysed> {
-    if !kept.replace_source_text(s, article) {
+    if !kept.read_source_again(s, article) {
         let root = kept.project.root.clone();
         return rebuild(&root, site, hub);
     }
-    let rendered = re_render(
-        &kept,
-        path,
-        started,
-        site,
-        hub,
-        "whole site",
-        |kept, first| {
-            let files = kept.renderer.render_source_text(
-                &kept.project,
-                &kept.analysis,
-                kept.base_url.clone(),
-                s,
-                first,
-            )?;
+    // Its page first, as soon as that source alone is read again: it is
+    // the one open while the text is edited.
+    let page = crate::analyze::citations::verify_all(&kept.project, &kept.analysis)
+        .into_result(())
+        .and_then(|()| {
+            kept.renderer
+                .render_source(&kept.project, &kept.analysis, kept.base_url.clone(), s)
+        });
+    match page {
+        Ok(files) => {
+            let pages = files.len();
+            publish(site, hub, files, false);
+            eprintln!(
+                "{}: {pages} {} re-rendered and served in {} ms",
+                path.display(),
+                if pages == 1 { "page" } else { "pages" },
+                started.elapsed().as_millis()
+            );
+        }
+        Err(problems) => {
+            report(site, hub, &problems);
+            // The next change rebuilds: this edit's pages were never shown.
+            return None;
+        }
+    }
+    kept.compare_again();
+    let rendered = kept.renderer.render(
+        &kept.project,
+        &kept.analysis,
+        kept.base_url.clone(),
+        &Silent,
+    );
+    match rendered {
+        Ok(files) => {
             // Pages may be gone (a quotes page, a topic's last page): the
             // whole site replaces the one served.
             if let Ok(mut site) = site.write() {
@@ -458,12 +477,16 @@ fn update_source_text(
                     .map(|f| (f.path, Arc::new(f.bytes)))
                     .collect();
             }
-            Ok(Vec::new())
-        },
-    );
-    if !rendered {
-        // The next change rebuilds: this edit's pages were never shown.
-        return None;
+            eprintln!(
+                "{}: whole site in {} ms",
+                path.display(),
+                started.elapsed().as_millis()
+            );
+        }
+        Err(problems) => {
+            report(site, hub, &problems);
+            return None;
+        }
     }
     kept.words = Some(crate::analyze::word_index(&kept.analysis));
     Some(kept)
@@ -654,7 +677,7 @@ fn rebuild(root: &Path, site: &RwLock<Site>, hub: &Hub) -> Option<Analysed> {
             // first edit to a topic's keywords.
             kept.words = Some(crate::analyze::word_index(&kept.analysis));
             // And for an edit to an article's text.
-            kept.prints = Some(crate::analyze::prints_of(&kept.analysis));
+            kept.compared = Some(crate::analyze::Compared::of(&kept.analysis));
             Some(kept)
         }
         Err(problems) => {

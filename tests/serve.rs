@@ -1154,26 +1154,29 @@ fn text_edits_match_whole_builds(
     let path = root.join(&kept.project.articles[s].path);
     let article = dossier::load::reload_article(root, &kept.project.articles[s]).unwrap();
     assert!(
-        !kept.replace_source_text(s, article),
-        "nothing to compare by until the fingerprints are kept"
+        !kept.read_source_again(s, article),
+        "nothing to compare by until what the comparisons read is kept"
     );
-    kept.prints = Some(dossier::analyze::prints_of(&kept.analysis));
+    kept.compared = Some(dossier::analyze::Compared::of(&kept.analysis));
     for (k, edit) in edits.iter().enumerate() {
         let text = std::fs::read_to_string(&path).unwrap();
         let edited = edit(&text);
         assert_ne!(text, edited, "edit {k} changes the text");
         std::fs::write(&path, edited).unwrap();
         let reloaded = dossier::load::reload_article(root, &kept.project.articles[s]).unwrap();
-        assert!(kept.replace_source_text(s, reloaded));
-        let mut first = Vec::new();
+        assert!(kept.read_source_again(s, reloaded));
+        let first = kept
+            .renderer
+            .render_source(&kept.project, &kept.analysis, kept.base_url.clone(), s)
+            .unwrap();
+        kept.compare_again();
         let files = kept
             .renderer
-            .render_source_text(
+            .render(
                 &kept.project,
                 &kept.analysis,
                 kept.base_url.clone(),
-                s,
-                &mut |files| first.extend(files),
+                &dossier::Silent,
             )
             .unwrap();
         let whole = overlay_is_whole_build(
@@ -1188,7 +1191,8 @@ fn text_edits_match_whole_builds(
         assert_eq!(first[0].path, page);
         assert!(
             first[0].bytes == whole[&page],
-            "{page} served first is stale"
+            "edit {k} of {id}'s text: {page} served first is not the whole build's:\n{}",
+            String::from_utf8_lossy(&first[0].bytes)
         );
     }
 }

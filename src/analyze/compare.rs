@@ -178,6 +178,184 @@ const MIN_PROBES: usize = 6;
 /// …reading at most this many postings of each.
 const MAX_POSTINGS: usize = 64;
 
+/// What the single-source judgement reads: each content word's paragraphs,
+/// every paragraph numbered in source order. `serve` keeps it, and after an
+/// edit to one source updates it ([`SupportIndex::replace`]) to judge that
+/// source's paragraphs again ([`support_of`]) without building it again.
+#[derive(Debug, Default, PartialEq)]
+pub struct SupportIndex {
+    /// Where each source's paragraphs start in the numbering, and the total.
+    first_of: Vec<u32>,
+    /// Each word's paragraphs, by number, in order.
+    postings: FxHashMap<u32, Vec<u32>>,
+}
+
+impl SupportIndex {
+    pub fn new(prints: &[Prints]) -> SupportIndex {
+        let mut first_of: Vec<u32> = vec![0; prints.len() + 1];
+        for (s, print) in prints.iter().enumerate() {
+            first_of[s + 1] = first_of[s] + print.content.len() as u32;
+        }
+        let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (s, print) in prints.iter().enumerate() {
+            for (i, set) in print.content.iter().enumerate() {
+                for &w in set {
+                    postings.entry(w).or_default().push(first_of[s] + i as u32);
+                }
+            }
+        }
+        SupportIndex { first_of, postings }
+    }
+
+    /// The index as [`SupportIndex::new`] would make it once source `s`'s
+    /// paragraphs' content words are `new` instead of `old`.
+    pub fn replace(&mut self, s: usize, old: &[Vec<u32>], new: &[Vec<u32>]) {
+        let start = self.first_of[s];
+        let (before, after) = (old.len() as u32, new.len() as u32);
+        for set in old {
+            for w in set {
+                if let Some(list) = self.postings.get_mut(w) {
+                    let from = list.partition_point(|&g| g < start);
+                    let to = list.partition_point(|&g| g < start + before);
+                    list.drain(from..to);
+                    if list.is_empty() {
+                        self.postings.remove(w);
+                    }
+                }
+            }
+        }
+        // The paragraphs after the source's are numbered anew.
+        if before != after {
+            let moved = |g: &mut u32| *g = *g - before + after;
+            for list in self.postings.values_mut() {
+                let from = list.partition_point(|&g| g < start + before);
+                list[from..].iter_mut().for_each(moved);
+            }
+            self.first_of[s + 1..].iter_mut().for_each(moved);
+        }
+        let mut added: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (i, set) in new.iter().enumerate() {
+            for &w in set {
+                added.entry(w).or_default().push(start + i as u32);
+            }
+        }
+        for (w, numbers) in added {
+            let list = self.postings.entry(w).or_default();
+            let at = list.partition_point(|&g| g < start);
+            list.splice(at..at, numbers);
+        }
+    }
+
+    /// The source of paragraph `g`.
+    fn source_of(&self, g: u32) -> usize {
+        self.first_of.partition_point(|&f| f <= g) - 1
+    }
+}
+
+/// Whether paragraph `p`, of content words `set`, is judged at all.
+fn judged(p: &Paragraph, set: &[u32]) -> bool {
+    !p.heading
+        && !set.is_empty()
+        && p.text
+            .split_whitespace()
+            .nth(UNIQUE_MIN_WORDS - 1)
+            .is_some()
+}
+
+/// What judging a paragraph needs besides the index, kept from one to the
+/// next: a score per paragraph (as long as the numbering), the paragraphs
+/// scored and their ranks.
+struct Scratch {
+    score: Vec<u32>,
+    touched: Vec<u32>,
+    ranked: Vec<u64>,
+}
+
+impl Scratch {
+    fn new(index: &SupportIndex) -> Scratch {
+        let paragraphs = *index.first_of.last().unwrap_or(&0) as usize;
+        Scratch {
+            score: vec![0; paragraphs],
+            touched: Vec::new(),
+            ranked: Vec::new(),
+        }
+    }
+}
+
+/// The best share of `mine` (paragraph `g`'s content words, of source `s`)
+/// found in one paragraph of another source, `set_of` giving any
+/// paragraph's content words by number.
+fn judge<'a>(
+    index: &SupportIndex,
+    set_of: impl Fn(u32) -> &'a [u32],
+    s: usize,
+    mine: &[u32],
+    scratch: &mut Scratch,
+) -> f64 {
+    let Scratch {
+        score,
+        touched,
+        ranked,
+    } = scratch;
+    let own = index.first_of[s];
+    let own_len = index.first_of[s + 1] - own;
+    // The rare words find candidates; a paragraph made only of common words
+    // still uses its rarest few, reading a bounded share of their postings,
+    // so a widely reported passage is not taken for unique.
+    // Which probes are read matters, not their order (the candidates are
+    // ranked by score, then by position): the rarest are picked without
+    // sorting them all.
+    let mut lists: Vec<(usize, &Vec<u32>)> = mine
+        .iter()
+        .map(|w| &index.postings[w])
+        .enumerate()
+        .collect();
+    let rare = lists
+        .iter()
+        .filter(|(_, list)| list.len() <= RARE_DF)
+        .count()
+        .max(MIN_PROBES.min(lists.len()));
+    if rare < lists.len() {
+        lists.select_nth_unstable_by_key(rare, |&(k, list)| (list.len(), k));
+    }
+    for (_, list) in &lists[..rare] {
+        for &other in list.iter().take(MAX_POSTINGS) {
+            // A source's paragraphs are numbered one after another: outside
+            // `own..own + own_len`, in one unsigned comparison.
+            if other.wrapping_sub(own) >= own_len {
+                if score[other as usize] == 0 {
+                    touched.push(other);
+                }
+                score[other as usize] += 1;
+            }
+        }
+    }
+    // The best candidates by score, ties going to the earlier paragraph:
+    // each ranked by one number (high bits, the score inverted; low bits,
+    // the paragraph), which selects much faster than a key looked up in
+    // `score` at every comparison.
+    ranked.clear();
+    ranked.extend(
+        touched
+            .iter()
+            .map(|&o| u64::from(u32::MAX - score[o as usize]) << 32 | u64::from(o)),
+    );
+    let keep = ranked.len().min(CANDIDATES);
+    if keep > 0 && keep < ranked.len() {
+        ranked.select_nth_unstable(keep - 1);
+    }
+    let best = ranked[..keep]
+        .iter()
+        .map(|&r| shared_count(mine, set_of(r as u32)))
+        .max()
+        .unwrap_or(0);
+    for &o in touched.iter() {
+        score[o as usize] = 0;
+    }
+    touched.clear();
+    best as f64 / mine.len() as f64
+}
+
 /// For every paragraph, the best share of its content words found in one
 /// paragraph of another source (`None` for headings and short paragraphs).
 ///
@@ -185,7 +363,8 @@ const MAX_POSTINGS: usize = 64;
 /// dense accumulator; only the best few are compared word for word. The work
 /// grows with the number of paragraphs, not its square.
 pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option<f64>>> {
-    let mut owner: Vec<(u32, u32)> = Vec::new(); // global paragraph → (source, index)
+    let index = SupportIndex::new(prints);
+    let mut owner: Vec<(u32, u32)> = Vec::new(); // paragraph number → (source, index)
     let mut sets: Vec<&[u32]> = Vec::new();
     for (s, print) in prints.iter().enumerate() {
         for (i, set) in print.content.iter().enumerate() {
@@ -193,92 +372,15 @@ pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option
             owner.push((s as u32, i as u32));
         }
     }
-    let mut postings: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-    for (g, set) in sets.iter().enumerate() {
-        for &w in *set {
-            postings.entry(w).or_default().push(g as u32);
-        }
-    }
-    let judged = |g: usize| {
-        let (s, i) = owner[g];
-        let p = &sources[s as usize].paragraphs[i as usize];
-        !p.heading
-            && !sets[g].is_empty()
-            && p.text
-                .split_whitespace()
-                .nth(UNIQUE_MIN_WORDS - 1)
-                .is_some()
-    };
-    // A source's paragraphs are numbered one after another: where each
-    // source's run starts, so a probe tells another source's paragraph by
-    // one comparison rather than a lookup.
-    let mut first_of: Vec<u32> = vec![0; prints.len() + 1];
-    for (s, print) in prints.iter().enumerate() {
-        first_of[s + 1] = first_of[s] + print.content.len() as u32;
-    }
     let support: Vec<Option<f64>> = (0..sets.len())
         .into_par_iter()
         .map_init(
-            || (vec![0u32; sets.len()], Vec::<u32>::new(), Vec::<u64>::new()),
-            |(score, touched, ranked), g| {
-                if !judged(g) {
-                    return None;
-                }
-                let mine = sets[g];
-                let s = owner[g].0 as usize;
-                let (own, own_len) = (first_of[s], first_of[s + 1] - first_of[s]);
-                // The rare words find candidates; a paragraph made only of
-                // common words still uses its rarest few, reading a bounded
-                // share of their postings, so a widely reported passage is
-                // not taken for unique.
-                // Which probes are read matters, not their order (the
-                // candidates are ranked by score, then by position): the
-                // rarest are picked without sorting them all.
-                let mut lists: Vec<(usize, &Vec<u32>)> =
-                    mine.iter().map(|w| &postings[w]).enumerate().collect();
-                let rare = lists
-                    .iter()
-                    .filter(|(_, list)| list.len() <= RARE_DF)
-                    .count()
-                    .max(MIN_PROBES.min(lists.len()));
-                if rare < lists.len() {
-                    lists.select_nth_unstable_by_key(rare, |&(k, list)| (list.len(), k));
-                }
-                for (_, list) in &lists[..rare] {
-                    for &other in list.iter().take(MAX_POSTINGS) {
-                        // Outside `own..own + own_len`, in one unsigned comparison.
-                        if other.wrapping_sub(own) >= own_len {
-                            if score[other as usize] == 0 {
-                                touched.push(other);
-                            }
-                            score[other as usize] += 1;
-                        }
-                    }
-                }
-                // The best candidates by score, ties going to the earlier
-                // paragraph: each ranked by one number (high bits, the score
-                // inverted; low bits, the paragraph), which selects much
-                // faster than a key looked up in `score` at every comparison.
-                ranked.clear();
-                ranked.extend(
-                    touched
-                        .iter()
-                        .map(|&o| u64::from(u32::MAX - score[o as usize]) << 32 | u64::from(o)),
-                );
-                let keep = ranked.len().min(CANDIDATES);
-                if keep > 0 && keep < ranked.len() {
-                    ranked.select_nth_unstable(keep - 1);
-                }
-                let best = ranked[..keep]
-                    .iter()
-                    .map(|&r| shared_count(mine, sets[r as u32 as usize]))
-                    .max()
-                    .unwrap_or(0);
-                for &o in touched.iter() {
-                    score[o as usize] = 0;
-                }
-                touched.clear();
-                Some(best as f64 / mine.len() as f64)
+            || Scratch::new(&index),
+            |scratch, g| {
+                let (s, i) = owner[g];
+                let p = &sources[s as usize].paragraphs[i as usize];
+                judged(p, sets[g])
+                    .then(|| judge(&index, |o| sets[o as usize], s as usize, sets[g], scratch))
             },
         )
         .collect();
@@ -291,6 +393,27 @@ pub fn best_support(sources: &[SourceText], prints: &[Prints]) -> Vec<Vec<Option
         out[s as usize][i as usize] = value;
     }
     out
+}
+
+/// What [`best_support`] finds for source `s`'s paragraphs, through `index`
+/// (the [`SupportIndex`] of `prints`).
+pub fn support_of(
+    index: &SupportIndex,
+    sources: &[SourceText],
+    prints: &[Prints],
+    s: usize,
+) -> Vec<Option<f64>> {
+    let set_of = |o: u32| {
+        let source = index.source_of(o);
+        prints[source].content[(o - index.first_of[source]) as usize].as_slice()
+    };
+    let mut scratch = Scratch::new(index);
+    sources[s]
+        .paragraphs
+        .iter()
+        .zip(&prints[s].content)
+        .map(|(p, set)| judged(p, set).then(|| judge(index, set_of, s, set, &mut scratch)))
+        .collect()
 }
 
 /// How many values two sorted, deduplicated lists share.
@@ -338,34 +461,45 @@ fn sampled(shingle: u32) -> bool {
     shingle >> 30 == 0
 }
 
+/// Sources `a` and `b` (`a < b`) compared exactly by their shingles.
+fn pair(prints: &[Prints], a: usize, b: usize) -> Pair {
+    let (x, y) = (&prints[a].shingles, &prints[b].shingles);
+    let shared = shared_count(x, y);
+    let union = x.len() + y.len() - shared;
+    Pair {
+        a,
+        b,
+        similarity: shared as f64 / union.max(1) as f64,
+        shared,
+    }
+}
+
+/// The order of [`similarities`]: most similar first, then by sources.
+pub(super) fn most_similar_first(x: &Pair, y: &Pair) -> std::cmp::Ordering {
+    y.similarity
+        .total_cmp(&x.similarity)
+        .then((x.a, x.b).cmp(&(y.a, y.b)))
+}
+
 /// The similar pairs of sources, most similar first. A small dossier
 /// compares every pair; a large one finds candidates through an inverted
 /// index of rare shingles, so the work grows with the corpus, not its
 /// square, and computes their similarity exactly.
 pub fn similarities(prints: &[Prints]) -> Vec<Pair> {
-    let sets: Vec<&[u32]> = prints.iter().map(|p| p.shingles.as_slice()).collect();
-    let exact = |a: usize, b: usize| {
-        let shared = shared_count(sets[a], sets[b]);
-        let union = sets[a].len() + sets[b].len() - shared;
-        Pair {
-            a,
-            b,
-            similarity: shared as f64 / union.max(1) as f64,
-            shared,
-        }
-    };
     let mut pairs: Vec<Pair> = if prints.len() <= ALL_PAIRS_UP_TO {
         (0..prints.len())
             .flat_map(|a| (a + 1..prints.len()).map(move |b| (a, b)))
-            .map(|(a, b)| exact(a, b))
+            .map(|(a, b)| pair(prints, a, b))
             .filter(|p| p.shared > 0)
             .collect()
     } else {
-        let mut postings: Vec<(u32, u32)> = sets
+        let mut postings: Vec<(u32, u32)> = prints
             .iter()
             .enumerate()
-            .flat_map(|(s, set)| {
-                set.iter()
+            .flat_map(|(s, print)| {
+                print
+                    .shingles
+                    .iter()
                     .filter(|&&h| sampled(h))
                     .map(move |&h| (h, s as u32))
             })
@@ -389,15 +523,81 @@ pub fn similarities(prints: &[Prints]) -> Vec<Pair> {
             .collect();
         candidates
             .into_par_iter()
-            .map(|(a, b)| exact(a, b))
+            .map(|(a, b)| pair(prints, a, b))
             .filter(|p| p.similarity >= REPORT_FROM)
             .collect()
     };
-    pairs.sort_by(|x, y| {
-        y.similarity
-            .total_cmp(&x.similarity)
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
+    pairs.sort_by(most_similar_first);
+    pairs
+}
+
+/// Which sources hold each shingle of the sample [`similarities`] indexes,
+/// for finding one source's pairs again after an edit to it ([`pairs_of`]).
+#[derive(Debug, Default, PartialEq)]
+pub struct ShingleIndex {
+    holders: FxHashMap<u32, Vec<u32>>,
+}
+
+impl ShingleIndex {
+    pub fn new(prints: &[Prints]) -> ShingleIndex {
+        let mut holders: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (s, print) in prints.iter().enumerate() {
+            for &h in print.shingles.iter().filter(|&&h| sampled(h)) {
+                holders.entry(h).or_default().push(s as u32);
+            }
+        }
+        ShingleIndex { holders }
+    }
+
+    /// The index as [`ShingleIndex::new`] would make it once source `s`'s
+    /// shingles are `new` instead of `old`.
+    pub fn replace(&mut self, s: usize, old: &[u32], new: &[u32]) {
+        let s = s as u32;
+        for h in old.iter().filter(|&&h| sampled(h)) {
+            if let Some(list) = self.holders.get_mut(h) {
+                list.retain(|&o| o != s);
+                if list.is_empty() {
+                    self.holders.remove(h);
+                }
+            }
+        }
+        for &h in new.iter().filter(|&&h| sampled(h)) {
+            let list = self.holders.entry(h).or_default();
+            let at = list.partition_point(|&o| o < s);
+            list.insert(at, s);
+        }
+    }
+}
+
+/// The pairs [`similarities`] finds that have source `s` in them, in its
+/// order, through `index` (the [`ShingleIndex`] of `prints`).
+pub fn pairs_of(prints: &[Prints], index: &ShingleIndex, s: usize) -> Vec<Pair> {
+    let ordered = |o: usize| pair(prints, s.min(o), s.max(o));
+    let mut pairs: Vec<Pair> = if prints.len() <= ALL_PAIRS_UP_TO {
+        (0..prints.len())
+            .filter(|&o| o != s)
+            .map(ordered)
+            .filter(|p| p.shared > 0)
+            .collect()
+    } else {
+        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+        for h in prints[s].shingles.iter().filter(|&&h| sampled(h)) {
+            let holders = &index.holders[h];
+            if holders.len() < 2 || holders.len() > RARE_SHINGLE_DF {
+                continue;
+            }
+            for &o in holders.iter().filter(|&&o| o as usize != s) {
+                *counts.entry(o).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .filter(|&(_, n)| n as usize >= MIN_SHARED_RARE)
+            .map(|(o, _)| ordered(o as usize))
+            .filter(|p| p.similarity >= REPORT_FROM)
+            .collect()
+    };
+    pairs.sort_by(most_similar_first);
     pairs
 }
 
@@ -757,6 +957,86 @@ mod tests {
                 .map(|(i, t)| Paragraph::new(i + 1, t.to_string(), false, vec![], vec![]))
                 .collect(),
         )
+    }
+
+    #[test]
+    fn indexes_updated_after_one_source_changes_are_the_indexes_made_anew() {
+        // 40 sources of pseudo-random words; source 17 changed in turn to
+        // more paragraphs, fewer, the same number, none, then back.
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut word = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            format!("w{}", state % 400)
+        };
+        let mut paragraph = || (0..20).map(|_| word()).collect::<Vec<_>>().join(" ");
+        let mut sources: Vec<SourceText> = (0..40)
+            .map(|_| {
+                source(
+                    &(0..6)
+                        .map(|_| paragraph())
+                        .collect::<Vec<_>>()
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        let mut prints = prints_of(&sources);
+        let (mut support, mut shingles) = (SupportIndex::new(&prints), ShingleIndex::new(&prints));
+        let text_of = |s: usize| -> Vec<String> {
+            sources[s]
+                .paragraphs
+                .iter()
+                .map(|p| p.text.clone())
+                .collect()
+        };
+        let (original, three, thirty) = (text_of(17), text_of(3), text_of(30));
+        // Paragraphs copied from other sources: shared wording, and
+        // passages no longer found in one source only.
+        let mut grown: Vec<String> = (0..5).map(|_| paragraph()).collect();
+        grown.extend(three[..4].iter().cloned());
+        let versions: Vec<Vec<String>> = vec![
+            grown,
+            (0..2).map(|_| paragraph()).collect(),
+            vec![
+                paragraph(),
+                thirty[0].clone(),
+                thirty[1].clone(),
+                original[1].clone(),
+            ],
+            Vec::new(),
+            original,
+        ];
+        for (k, texts) in versions.iter().enumerate() {
+            sources[17] = source(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+            let new = Prints::of(&sources[17].paragraphs);
+            support.replace(17, &prints[17].content, &new.content);
+            shingles.replace(17, &prints[17].shingles, &new.shingles);
+            prints[17] = new;
+            assert!(
+                support == SupportIndex::new(&prints),
+                "support index after version {k}"
+            );
+            assert!(
+                shingles == ShingleIndex::new(&prints),
+                "shingle index after version {k}"
+            );
+            // And what is found through them for that source.
+            let all = best_support(&sources, &prints);
+            assert_eq!(
+                support_of(&support, &sources, &prints, 17),
+                all[17],
+                "version {k}"
+            );
+            let pairs: Vec<Pair> = similarities(&prints)
+                .into_iter()
+                .filter(|p| p.a == 17 || p.b == 17)
+                .collect();
+            assert_eq!(pairs_of(&prints, &shingles, 17), pairs, "version {k}");
+            assert_eq!(pairs.is_empty(), k == 1 || k >= 3, "version {k}: {pairs:?}");
+        }
     }
 
     #[test]

@@ -189,39 +189,95 @@ pub fn read_sources(project: &Project) -> SourcesRead {
     SourcesRead(per_source)
 }
 
-/// What each source of `analysis` is compared by, as [`read_sources`] made
-/// it: for `serve` to keep, so that after an edit to one article's text only
-/// that article is read again ([`reread_source`]).
-pub fn prints_of(analysis: &Analysis) -> Vec<compare::Prints> {
-    analysis
-        .sources
-        .par_iter()
-        .map(|text| compare::Prints::of(&text.paragraphs))
-        .collect()
+/// What `serve` keeps to read one edited source again rather than all of
+/// them: what each source is compared by, and the indexes the comparisons
+/// of one source with the others read.
+#[derive(Debug)]
+pub struct Compared {
+    prints: Vec<compare::Prints>,
+    support: compare::SupportIndex,
+    shingles: compare::ShingleIndex,
 }
 
-/// What [`read_sources`] would make of `project` once only article `s`
-/// changed (its body loaded again): every other source as `analysis` holds
-/// it, with `prints` ([`prints_of`] it, or what [`compare_sources_keeping`]
-/// returned with it), and source `s` read again.
-///
-/// A source's own analysis depends only on its text and on the topics and
-/// participants, which are unchanged; the comparisons across sources are
-/// then made again in full by [`compare_sources_keeping`], so the result is
-/// what a whole build of the edited dossier finds.
-pub fn reread_source(
-    project: &Project,
-    analysis: Analysis,
-    prints: Vec<compare::Prints>,
-    s: usize,
-) -> SourcesRead {
+impl Compared {
+    /// For `analysis` as [`analyze`] made it.
+    pub fn of(analysis: &Analysis) -> Compared {
+        let prints: Vec<compare::Prints> = analysis
+            .sources
+            .par_iter()
+            .map(|text| compare::Prints::of(&text.paragraphs))
+            .collect();
+        let (support, shingles) = rayon::join(
+            || compare::SupportIndex::new(&prints),
+            || compare::ShingleIndex::new(&prints),
+        );
+        Compared {
+            prints,
+            support,
+            shingles,
+        }
+    }
+}
+
+/// After an edit to article `s` of `project` (its body loaded again): reads
+/// that source again, and brings `analysis` as far as its own page needs.
+/// Its paragraphs, quotes, figures, matches, passages found in no other
+/// source and pairs sharing wording are then what [`analyze`] finds for it
+/// in the edited project, found through the indexes `kept` holds (updated
+/// here). What other sources' pages show across sources is not: the
+/// statements and spellings are left empty until [`compare_again`].
+pub fn read_again(project: &Project, analysis: &mut Analysis, kept: &mut Compared, s: usize) {
+    let one = analyze_source(s, &project.articles[s], &matcher_of(project));
+    kept.support
+        .replace(s, &kept.prints[s].content, &one.prints.content);
+    kept.shingles
+        .replace(s, &kept.prints[s].shingles, &one.prints.shingles);
+    kept.prints[s] = one.prints;
+    for t in 0..project.topics.len() {
+        analysis.coverage[t][s] = 0;
+    }
+    for p in 0..project.participants.len() {
+        analysis.mentions[p][s] = 0;
+    }
+    for para in &one.text.paragraphs {
+        if !para.heading {
+            for &t in para.topics() {
+                analysis.coverage[t][s] += 1;
+            }
+        }
+        for h in &para.participant_hits {
+            analysis.mentions[h.owner][s] += 1;
+        }
+    }
+    // Quotes and figures are kept in source order.
+    let from = analysis.quotes.partition_point(|q| q.source < s);
+    let to = analysis.quotes.partition_point(|q| q.source <= s);
+    analysis.quotes.splice(from..to, one.quotes);
+    let from = analysis.figures.partition_point(|f| f.source < s);
+    let to = analysis.figures.partition_point(|f| f.source <= s);
+    analysis.figures.splice(from..to, one.figures);
+    analysis.sources[s] = one.text;
+    analysis.support[s] = compare::support_of(&kept.support, &analysis.sources, &kept.prints, s);
+    analysis.pairs.retain(|p| p.a != s && p.b != s);
+    analysis
+        .pairs
+        .extend(compare::pairs_of(&kept.prints, &kept.shingles, s));
+    analysis.pairs.sort_by(compare::most_similar_first);
+    // They number quotes, which have moved.
+    analysis.statements = Vec::new();
+    analysis.spellings = Vec::new();
+}
+
+/// After [`read_again`]: every comparison across sources made again, from
+/// each source's analysis as `analysis` and `kept` now hold it, as
+/// [`analyze`] makes them of the edited project.
+pub fn compare_again(project: &Project, analysis: Analysis, kept: &mut Compared) -> Analysis {
     let Analysis {
         sources,
         quotes,
         figures,
         ..
     } = analysis;
-    // Quotes and figures are kept in source order: split back by source.
     let mut quotes_of: Vec<Vec<Quote>> = (0..sources.len()).map(|_| Vec::new()).collect();
     for q in quotes {
         quotes_of[q.source].push(q);
@@ -231,7 +287,8 @@ pub fn reread_source(
     for f in figures {
         figures_of[f.source].push(f);
     }
-    let mut per_source: Vec<SourceAnalysis> = sources
+    let prints = std::mem::take(&mut kept.prints);
+    let per_source: Vec<SourceAnalysis> = sources
         .into_iter()
         .zip(prints)
         .zip(quotes_of.into_iter().zip(figures_of))
@@ -242,8 +299,9 @@ pub fn reread_source(
             figures,
         })
         .collect();
-    per_source[s] = analyze_source(s, &project.articles[s], &matcher_of(project));
-    SourcesRead(per_source)
+    let (analysis, prints) = compare_sources_keeping(project, SourcesRead(per_source));
+    kept.prints = prints;
+    analysis
 }
 
 /// The work across sources, on what [`read_sources`] made.
@@ -253,7 +311,7 @@ pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
 
 /// [`compare_sources`], handing back what each source was compared by
 /// rather than dropping it.
-pub fn compare_sources_keeping(
+fn compare_sources_keeping(
     project: &Project,
     read: SourcesRead,
 ) -> (Analysis, Vec<compare::Prints>) {

@@ -172,20 +172,16 @@ impl Renderer {
         Ok(files)
     }
 
-    /// The whole site, for `serve` after an edit to source `s`'s text, which
-    /// can change what any page shows (passages found in no other source,
-    /// shared wording, statements and their numbers): first the source's
-    /// own page, handed to `first` as soon as it is made; then every file,
-    /// returned sorted by path as [`Renderer::render`] returns them.
-    pub fn render_source_text(
+    /// Source `s`'s page alone, for `serve` to show first after an edit to
+    /// its text (the whole site follows, as [`Renderer::render`] makes it).
+    pub fn render_source(
         &self,
         project: &Project,
         analysis: &Analysis,
         base_url: Option<String>,
         s: usize,
-        first: &mut dyn FnMut(Vec<OutputFile>),
     ) -> Result<Vec<OutputFile>, Diagnostics> {
-        let model = Model::new(project, analysis, base_url.clone());
+        let model = Model::new(project, analysis, base_url);
         let memory = Memory::default();
         self.run(
             project,
@@ -195,8 +191,7 @@ impl Renderer {
             &memory,
             &crate::Silent,
         )?;
-        first(memory.files.into_inner().expect("no thread panicked"));
-        self.render(project, analysis, base_url, &crate::Silent)
+        Ok(memory.files.into_inner().expect("no thread panicked"))
     }
 
     /// The files that show topic `t`'s summary, for `serve` after an edit
