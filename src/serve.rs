@@ -32,6 +32,9 @@ struct Site {
     /// The errors of the last build, if it failed (the files are then the
     /// previous good build's).
     errors: Option<String>,
+    /// While those errors show: the one file whose edit they are about, when
+    /// the kept analysis lacks only that edit.
+    failed: Option<PathBuf>,
 }
 
 /// Open event streams, each fed by a channel.
@@ -196,6 +199,41 @@ fn input_path(root: &Path, path: &Path) -> Option<PathBuf> {
 /// article is read again; anything else rebuilds the whole site. Returns
 /// what to keep for the next change.
 fn update(
+    root: &Path,
+    kept: Option<Analysed>,
+    changed: &BTreeSet<PathBuf>,
+    site: &RwLock<Site>,
+    hub: &Hub,
+) -> Option<Analysed> {
+    // Editors save through a temporary file renamed over the real one.
+    let edited: Vec<&PathBuf> = changed.iter().filter(|p| root.join(p).exists()).collect();
+    let failed = site.read().ok().and_then(|site| site.failed.clone());
+    // While a mistake in one file shows, the kept analysis lacks only that
+    // file's edit: a change to any other rebuilds, and so reports the
+    // mistake again if it is still there.
+    let kept = match failed {
+        Some(f) if edited.iter().any(|p| **p != f) => rebuild(root, site, hub),
+        _ => update_in_place(root, kept, changed, site, hub),
+    };
+    let Ok(mut shown) = site.write() else {
+        return None;
+    };
+    shown.failed = None;
+    if shown.errors.is_none() || kept.is_none() {
+        return kept;
+    }
+    match edited.as_slice() {
+        [path] => {
+            shown.failed = Some(path.to_path_buf());
+            kept
+        }
+        // Not one file to blame: the next change rebuilds.
+        _ => None,
+    }
+}
+
+/// [`update`], once the kept analysis may be used.
+fn update_in_place(
     root: &Path,
     kept: Option<Analysed>,
     changed: &BTreeSet<PathBuf>,
@@ -508,10 +546,17 @@ fn update_templates(
         Ok(assets) => assets,
         Err(problems) => {
             report(site, hub, &problems);
-            return Some(kept);
+            // The templates are not what is on disk: the next change
+            // rebuilds, and so reports the mistake until it is mended.
+            return None;
         }
     };
     if let Some(files) = assets {
+        if files.is_empty() {
+            // A theme not in use, or a file saved as it was.
+            eprintln!("{}: no theme file changed", path.display());
+            return Some(kept);
+        }
         let n = files.len();
         publish(site, hub, files, false);
         eprintln!(

@@ -1132,37 +1132,92 @@ fn mistakes_in_files_served_in_place_are_reported_and_the_last_good_pages_stay()
     assert!(page.contains(">The text</h2>"), "{page}");
     let (_, css) = get(&format!("{url}style.css"));
     assert!(css.contains("#123456"), "{css}");
+
+    // A mistake stays reported while other files change: a broken template,
+    // then a topic edited, ...
+    let fixed = template.replace(
+        "<h2 id=\"text-h\">Full text</h2>",
+        "<h2 id=\"text-h\">The text</h2>",
+    );
+    f.write("templates/source.html", "{% if %}\n");
+    next_event(&rx, "error");
+    f.write(
+        "content/topics/security.yaml",
+        &common::TOPIC.replace("What they say.", "What they now say [@a1:p3]."),
+    );
+    let error = next_event(&rx, "error");
+    assert!(error.contains("templates/source.html:1:"), "{error}");
+    f.write("templates/source.html", &fixed);
+    next_event(&rx, "reload");
+    let (_, page) = get(&format!("{url}topics/security/"));
+    assert!(page.contains("What they now say"), "{page}");
+    // ... or a broken sidecar, then a style sheet edited.
+    f.write(
+        "content/articles/a1.yaml",
+        &common::ARTICLE_META.replace("2025-08-18", "18 August"),
+    );
+    next_event(&rx, "error");
+    f.write(
+        "themes/default/static/style.css",
+        "body { color: #654321; }\n",
+    );
+    let error = next_event(&rx, "error");
+    assert!(error.contains("content/articles/a1.yaml:3:"), "{error}");
+    f.write("content/articles/a1.yaml", common::ARTICLE_META);
+    next_event(&rx, "reload");
+    let (_, css) = get(&format!("{url}style.css"));
+    assert!(css.contains("#654321"), "{css}");
 }
 
-/// Edits the text of source `id` in the dossier at `root` with each of
-/// `edits` in turn, keeping one analysis across them as `serve` does: after
-/// each, the source's page (served first) and the whole site must be what a
-/// whole build makes of the edited dossier.
-fn text_edits_match_whole_builds(
-    root: &std::path::Path,
-    id: &str,
-    edits: &[&dyn Fn(&str) -> String],
-    base_url: Option<&str>,
-) {
+/// An edit to a source's text, or to a topic's file, by id and what it makes
+/// of the file's text.
+enum Edit<'a> {
+    Text(&'a str, &'a dyn Fn(&str) -> String),
+    Topic(&'a str, &'a dyn Fn(&str) -> String),
+}
+
+/// Makes each of `edits` in turn in the dossier at `root`, keeping one
+/// analysis across them as `serve` does: after each edit to a source's text,
+/// the source's page (served first) and the whole site must be what a whole
+/// build makes of the edited dossier.
+fn text_edits_match_whole_builds(root: &std::path::Path, edits: &[Edit], base_url: Option<&str>) {
     let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
-    let s = kept
-        .project
-        .articles
-        .iter()
-        .position(|a| a.id == id)
-        .unwrap();
-    let path = root.join(&kept.project.articles[s].path);
-    let article = dossier::load::reload_article(root, &kept.project.articles[s]).unwrap();
+    let article = dossier::load::reload_article(root, &kept.project.articles[0]).unwrap();
     assert!(
-        !kept.read_source_again(s, article),
+        !kept.read_source_again(0, article),
         "nothing to compare by until what the comparisons read is kept"
     );
     kept.compared = Some(dossier::analyze::Compared::of(&kept.analysis));
-    for (k, edit) in edits.iter().enumerate() {
-        let text = std::fs::read_to_string(&path).unwrap();
+    let edit_file = |path: &std::path::Path, edit: &dyn Fn(&str) -> String, k: usize| {
+        let text = std::fs::read_to_string(path).unwrap();
         let edited = edit(&text);
-        assert_ne!(text, edited, "edit {k} changes the text");
-        std::fs::write(&path, edited).unwrap();
+        assert_ne!(text, edited, "edit {k} changes the file");
+        std::fs::write(path, edited).unwrap();
+    };
+    for (k, edit) in edits.iter().enumerate() {
+        let (id, edit) = match edit {
+            Edit::Topic(slug, edit) => {
+                let t = kept
+                    .project
+                    .topics
+                    .iter()
+                    .position(|t| &t.slug == slug)
+                    .unwrap();
+                let path = kept.project.topics[t].path.clone();
+                edit_file(&root.join(&path), *edit, k);
+                let topic = dossier::load::reload_topic(root, &path).unwrap();
+                kept.replace_topic(t, topic);
+                continue;
+            }
+            Edit::Text(id, edit) => (*id, *edit),
+        };
+        let s = kept
+            .project
+            .articles
+            .iter()
+            .position(|a| a.id == id)
+            .unwrap();
+        edit_file(&root.join(&kept.project.articles[s].path), edit, k);
         let reloaded = dossier::load::reload_article(root, &kept.project.articles[s]).unwrap();
         assert!(kept.read_source_again(s, reloaded));
         let first = kept
@@ -1216,10 +1271,19 @@ fn a_text_edit_reads_only_that_source_again_and_matches_a_whole_build() {
     // source only, the same statement in one more outlet, more wording shared.
     let grown: &dyn Fn(&str) -> String = &|t| format!("{}\n{copied}\n", t.trim_end());
     let shrunk: &dyn Fn(&str) -> String = &|t| t.replacen(&format!("\n{copied}"), "", 1);
+    // Between them, another source's text and a topic's keywords.
+    let other: &dyn Fn(&str) -> String = &|t| t.replacen("Zelensky", "Zelenskyy", 1);
+    let keyword: &dyn Fn(&str) -> String =
+        &|t| t.replacen("keywords:\n", "keywords:\n  - coalition\n", 1);
     text_edits_match_whole_builds(
         &root,
-        "003",
-        &[reworded, grown, shrunk],
+        &[
+            Edit::Text("003", reworded),
+            Edit::Text("003", grown),
+            Edit::Text("001", other),
+            Edit::Topic("security-guarantees", keyword),
+            Edit::Text("003", shrunk),
+        ],
         Some("https://example.org/briefing/"),
     );
     // Many sources, shared wording found through the index: a paragraph of
@@ -1248,8 +1312,13 @@ fn a_text_edit_reads_only_that_source_again_and_matches_a_whole_build() {
     };
     text_edits_match_whole_builds(
         &synth,
-        "00007",
-        &[copy_plain, copy_quote, restore, redated],
+        &[
+            Edit::Text("00007", copy_plain),
+            Edit::Text("00007", copy_quote),
+            Edit::Text("00350", copy_plain),
+            Edit::Text("00007", restore),
+            Edit::Text("00007", redated),
+        ],
         None,
     );
 }

@@ -959,11 +959,13 @@ mod tests {
         )
     }
 
-    #[test]
-    fn indexes_updated_after_one_source_changes_are_the_indexes_made_anew() {
-        // 40 sources of pseudo-random words; source 17 changed in turn to
-        // more paragraphs, fewer, the same number, none, then back.
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    /// `n` sources of pseudo-random words; source `edited` changed in turn
+    /// to more paragraphs (some copied from other sources), fewer, the same
+    /// number, words no other source has, none, then back: after each, the
+    /// updated indexes must be the ones made anew, and give that source the
+    /// judgements and pairs of comparing everything again.
+    fn indexes_follow_edits_to(n: usize, edited: usize) {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ (n * 31 + edited) as u64;
         let mut word = || {
             state ^= state << 13;
             state ^= state >> 7;
@@ -971,20 +973,13 @@ mod tests {
             format!("w{}", state % 400)
         };
         let mut paragraph = || (0..20).map(|_| word()).collect::<Vec<_>>().join(" ");
-        let mut sources: Vec<SourceText> = (0..40)
-            .map(|_| {
-                source(
-                    &(0..6)
-                        .map(|_| paragraph())
-                        .collect::<Vec<_>>()
-                        .iter()
-                        .map(String::as_str)
-                        .collect::<Vec<_>>(),
-                )
-            })
+        let of = |texts: &[String]| source(&texts.iter().map(String::as_str).collect::<Vec<_>>());
+        let mut sources: Vec<SourceText> = (0..n)
+            .map(|_| of(&(0..6).map(|_| paragraph()).collect::<Vec<_>>()))
             .collect();
         let mut prints = prints_of(&sources);
-        let (mut support, mut shingles) = (SupportIndex::new(&prints), ShingleIndex::new(&prints));
+        let mut support = SupportIndex::new(&prints);
+        let mut shingles = ShingleIndex::new(&prints);
         let text_of = |s: usize| -> Vec<String> {
             sources[s]
                 .paragraphs
@@ -992,50 +987,61 @@ mod tests {
                 .map(|p| p.text.clone())
                 .collect()
         };
-        let (original, three, thirty) = (text_of(17), text_of(3), text_of(30));
-        // Paragraphs copied from other sources: shared wording, and
-        // passages no longer found in one source only.
+        let (one, other) = ((edited + 1) % n, (edited + 2) % n);
+        let (original, first, second) = (text_of(edited), text_of(one), text_of(other));
         let mut grown: Vec<String> = (0..5).map(|_| paragraph()).collect();
-        grown.extend(three[..4].iter().cloned());
+        grown.extend(first[..4].iter().cloned());
+        let unique: Vec<String> = (0..3)
+            .map(|k| format!("only{k} here{k} {} nowhere{k} else{k}", paragraph()))
+            .collect();
         let versions: Vec<Vec<String>> = vec![
             grown,
             (0..2).map(|_| paragraph()).collect(),
             vec![
                 paragraph(),
-                thirty[0].clone(),
-                thirty[1].clone(),
+                second[0].clone(),
+                second[1].clone(),
                 original[1].clone(),
             ],
+            unique,
             Vec::new(),
             original,
         ];
         for (k, texts) in versions.iter().enumerate() {
-            sources[17] = source(&texts.iter().map(String::as_str).collect::<Vec<_>>());
-            let new = Prints::of(&sources[17].paragraphs);
-            support.replace(17, &prints[17].content, &new.content);
-            shingles.replace(17, &prints[17].shingles, &new.shingles);
-            prints[17] = new;
-            assert!(
-                support == SupportIndex::new(&prints),
-                "support index after version {k}"
-            );
+            sources[edited] = of(texts);
+            let new = Prints::of(&sources[edited].paragraphs);
+            support.replace(edited, &prints[edited].content, &new.content);
+            shingles.replace(edited, &prints[edited].shingles, &new.shingles);
+            prints[edited] = new;
+            let at = format!("{n} sources, source {edited}, version {k}");
+            assert!(support == SupportIndex::new(&prints), "support index: {at}");
             assert!(
                 shingles == ShingleIndex::new(&prints),
-                "shingle index after version {k}"
+                "shingle index: {at}"
             );
-            // And what is found through them for that source.
             let all = best_support(&sources, &prints);
             assert_eq!(
-                support_of(&support, &sources, &prints, 17),
-                all[17],
-                "version {k}"
+                support_of(&support, &sources, &prints, edited),
+                all[edited],
+                "{at}"
             );
             let pairs: Vec<Pair> = similarities(&prints)
                 .into_iter()
-                .filter(|p| p.a == 17 || p.b == 17)
+                .filter(|p| p.a == edited || p.b == edited)
                 .collect();
-            assert_eq!(pairs_of(&prints, &shingles, 17), pairs, "version {k}");
-            assert_eq!(pairs.is_empty(), k == 1 || k >= 3, "version {k}: {pairs:?}");
+            assert_eq!(pairs_of(&prints, &shingles, edited), pairs, "{at}");
+            if k == 0 || k == 2 {
+                assert!(!pairs.is_empty(), "copied paragraphs share wording: {at}");
+            }
+        }
+    }
+
+    #[test]
+    fn indexes_updated_after_one_source_changes_are_the_indexes_made_anew() {
+        // Past `ALL_PAIRS_UP_TO`, where pairs come from the shingle index,
+        // and below it; the first, a middle and the last source.
+        for (n, edited) in [(40, 17), (40, 0), (40, 39), (8, 0), (8, 3), (8, 7)] {
+            indexes_follow_edits_to(n, edited);
         }
     }
 
