@@ -253,6 +253,18 @@ impl Analysed {
 }
 
 impl Analysed {
+    /// The whole site, in memory, from what is kept (for `serve`).
+    pub fn render_site(&self) -> Result<Vec<render::OutputFile>, Diagnostics> {
+        self.renderer.render(
+            &self.project,
+            &self.analysis,
+            self.base_url.clone(),
+            &Silent,
+        )
+    }
+}
+
+impl Analysed {
     /// Gathers and compiles the templates and theme files at `root` again,
     /// after an edit under `templates/` or `themes/`, and keeps them: the
     /// analysis does not read them. Returns the theme files to serve when

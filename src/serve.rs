@@ -499,12 +499,7 @@ fn update_source_text(
         }
     }
     kept.compare_again();
-    let rendered = kept.renderer.render(
-        &kept.project,
-        &kept.analysis,
-        kept.base_url.clone(),
-        &Silent,
-    );
+    let rendered = kept.render_site();
     match rendered {
         Ok(files) => {
             // Pages may be gone (a quotes page, a topic's last page): the
@@ -567,12 +562,7 @@ fn update_templates(
         );
         return Some(kept);
     }
-    let rendered = kept.renderer.render(
-        &kept.project,
-        &kept.analysis,
-        kept.base_url.clone(),
-        &Silent,
-    );
+    let rendered = kept.render_site();
     match rendered {
         Ok(files) => {
             publish(site, hub, files, true);
@@ -706,12 +696,7 @@ fn update_topic(
 fn rebuild(root: &Path, site: &RwLock<Site>, hub: &Hub) -> Option<Analysed> {
     let started = Instant::now();
     let result = crate::load_and_analyze(root, None, &Silent).and_then(|kept| {
-        let files = kept.renderer.render(
-            &kept.project,
-            &kept.analysis,
-            kept.base_url.clone(),
-            &Silent,
-        )?;
+        let files = kept.render_site()?;
         Ok((kept, files))
     });
     match result {

@@ -484,15 +484,7 @@ fn metadata_edit_matches_a_whole_build(
     base_url: Option<&str>,
 ) -> (usize, usize) {
     let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
-    let before = kept
-        .renderer
-        .render(
-            &kept.project,
-            &kept.analysis,
-            kept.base_url.clone(),
-            &dossier::Silent,
-        )
-        .unwrap();
+    let before = kept.render_site().unwrap();
     let s = kept
         .project
         .articles
@@ -607,15 +599,7 @@ fn topic_edit_matches_a_whole_build(
     base_url: Option<&str>,
 ) -> (usize, usize) {
     let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
-    let before = kept
-        .renderer
-        .render(
-            &kept.project,
-            &kept.analysis,
-            kept.base_url.clone(),
-            &dossier::Silent,
-        )
-        .unwrap();
+    let before = kept.render_site().unwrap();
     let t = kept
         .project
         .topics
@@ -800,15 +784,7 @@ fn participant_edit_matches_a_whole_build(
     base_url: Option<&str>,
 ) -> (usize, usize) {
     let mut kept = dossier::load_and_analyze(root, base_url, &dossier::Silent).unwrap();
-    let before = kept
-        .renderer
-        .render(
-            &kept.project,
-            &kept.analysis,
-            kept.base_url.clone(),
-            &dossier::Silent,
-        )
-        .unwrap();
+    let before = kept.render_site().unwrap();
     let path = root.join("content/participants.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, edit(&text)).unwrap();
@@ -893,15 +869,7 @@ fn an_executive_summary_edit_re_renders_the_pages_showing_it() {
     common::copy_default_dossier(&root);
     let base = Some("https://example.org/briefing/");
     let mut kept = dossier::load_and_analyze(&root, base, &dossier::Silent).unwrap();
-    let before = kept
-        .renderer
-        .render(
-            &kept.project,
-            &kept.analysis,
-            kept.base_url.clone(),
-            &dossier::Silent,
-        )
-        .unwrap();
+    let before = kept.render_site().unwrap();
     let path = root.join("dossier.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
     let edited = text.replacen(
@@ -949,15 +917,7 @@ fn a_timeline_edit_re_renders_the_pages_showing_its_events() {
     common::copy_default_dossier(&root);
     let base = Some("https://example.org/briefing/");
     let mut kept = dossier::load_and_analyze(&root, base, &dossier::Silent).unwrap();
-    let before = kept
-        .renderer
-        .render(
-            &kept.project,
-            &kept.analysis,
-            kept.base_url.clone(),
-            &dossier::Silent,
-        )
-        .unwrap();
+    let before = kept.render_site().unwrap();
     // An event moved to a topic no event was on, retitled, with a new
     // citation; another taken off the only topic it alone was on.
     let path = root.join("content/timeline.yaml");
@@ -1225,15 +1185,7 @@ fn text_edits_match_whole_builds(root: &std::path::Path, edits: &[Edit], base_ur
             .render_source(&kept.project, &kept.analysis, kept.base_url.clone(), s)
             .unwrap();
         kept.compare_again();
-        let files = kept
-            .renderer
-            .render(
-                &kept.project,
-                &kept.analysis,
-                kept.base_url.clone(),
-                &dossier::Silent,
-            )
-            .unwrap();
+        let files = kept.render_site().unwrap();
         let whole = overlay_is_whole_build(
             root,
             base_url,
@@ -1331,27 +1283,12 @@ fn a_theme_or_template_edit_keeps_the_analysis_and_matches_a_whole_build() {
     let base = Some("https://example.org/briefing/");
     let mut kept = dossier::load_and_analyze(&root, base, &dossier::Silent).unwrap();
     let before: BTreeMap<String, Vec<u8>> = kept
-        .renderer
-        .render(
-            &kept.project,
-            &kept.analysis,
-            kept.base_url.clone(),
-            &dossier::Silent,
-        )
+        .render_site()
         .unwrap()
         .into_iter()
         .map(|f| (f.path, f.bytes))
         .collect();
-    let render = |kept: &dossier::Analysed| {
-        kept.renderer
-            .render(
-                &kept.project,
-                &kept.analysis,
-                kept.base_url.clone(),
-                &dossier::Silent,
-            )
-            .unwrap()
-    };
+    let render = |kept: &dossier::Analysed| kept.render_site().unwrap();
     // A style sheet of the dossier's own, in place of the theme's: that
     // file alone is served again.
     let style = std::fs::read_to_string("themes/default/static/style.css").unwrap();
@@ -1420,15 +1357,7 @@ fn a_topic_summary_edit_matches_a_whole_build() {
     common::copy_default_dossier(&root);
     let base = Some("https://example.org/briefing/");
     let mut kept = dossier::load_and_analyze(&root, base, &dossier::Silent).unwrap();
-    let before = kept
-        .renderer
-        .render(
-            &kept.project,
-            &kept.analysis,
-            kept.base_url.clone(),
-            &dossier::Silent,
-        )
-        .unwrap();
+    let before = kept.render_site().unwrap();
     let t = 0;
     let path = kept.project.topics[t].path.clone();
     let text = std::fs::read_to_string(root.join(&path)).unwrap();
