@@ -364,14 +364,7 @@ fn re_render(
         .into_result(())
         .and_then(|()| {
             render(kept, &mut |files| {
-                let pages = files.len();
-                publish(site, hub, files, false);
-                eprintln!(
-                    "{}: {pages} {} re-rendered and served in {} ms",
-                    path.display(),
-                    if pages == 1 { "page" } else { "pages" },
-                    started.elapsed().as_millis()
-                );
+                serve_first(site, hub, files, path, started)
             })
         });
     match rendered {
@@ -389,6 +382,25 @@ fn re_render(
             false
         }
     }
+}
+
+/// Serves the first files an edit re-rendered, reloading open pages, and
+/// says how many and how long after the edit.
+fn serve_first(
+    site: &RwLock<Site>,
+    hub: &Hub,
+    files: Vec<OutputFile>,
+    path: &Path,
+    started: Instant,
+) {
+    let pages = files.len();
+    publish(site, hub, files, false);
+    eprintln!(
+        "{}: {pages} {} re-rendered and served in {} ms",
+        path.display(),
+        if pages == 1 { "page" } else { "pages" },
+        started.elapsed().as_millis()
+    );
 }
 
 /// After an edit to one file of source `s`: when its paragraphs and date
@@ -482,16 +494,7 @@ fn update_source_text(
                 .render_source(&kept.project, &kept.analysis, kept.base_url.clone(), s)
         });
     match page {
-        Ok(files) => {
-            let pages = files.len();
-            publish(site, hub, files, false);
-            eprintln!(
-                "{}: {pages} {} re-rendered and served in {} ms",
-                path.display(),
-                if pages == 1 { "page" } else { "pages" },
-                started.elapsed().as_millis()
-            );
-        }
+        Ok(files) => serve_first(site, hub, files, path, started),
         Err(problems) => {
             report(site, hub, &problems);
             // The next change rebuilds: this edit's pages were never shown.
