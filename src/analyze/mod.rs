@@ -233,22 +233,9 @@ pub fn read_again(project: &Project, analysis: &mut Analysis, kept: &mut Compare
     kept.shingles
         .replace(s, &kept.prints[s].shingles, &one.prints.shingles);
     kept.prints[s] = one.prints;
-    for t in 0..project.topics.len() {
-        analysis.coverage[t][s] = 0;
-    }
-    for p in 0..project.participants.len() {
-        analysis.mentions[p][s] = 0;
-    }
-    for para in &one.text.paragraphs {
-        if !para.heading {
-            for &t in para.topics() {
-                analysis.coverage[t][s] += 1;
-            }
-        }
-        for h in &para.participant_hits {
-            analysis.mentions[h.owner][s] += 1;
-        }
-    }
+    analysis.coverage.iter_mut().for_each(|c| c[s] = 0);
+    analysis.mentions.iter_mut().for_each(|m| m[s] = 0);
+    count(&one.text, s, &mut analysis.coverage, &mut analysis.mentions);
     // Quotes and figures are kept in source order.
     let from = analysis.quotes.partition_point(|q| q.source < s);
     let to = analysis.quotes.partition_point(|q| q.source <= s);
@@ -304,6 +291,21 @@ pub fn compare_again(project: &Project, analysis: Analysis, kept: &mut Compared)
     analysis
 }
 
+/// Adds source `s`'s paragraphs on each topic (headings aside) to
+/// `coverage`, and its mentions of each participant to `mentions`.
+fn count(text: &SourceText, s: usize, coverage: &mut [Vec<usize>], mentions: &mut [Vec<usize>]) {
+    for para in &text.paragraphs {
+        if !para.heading {
+            for &t in para.topics() {
+                coverage[t][s] += 1;
+            }
+        }
+        for h in &para.participant_hits {
+            mentions[h.owner][s] += 1;
+        }
+    }
+}
+
 /// The work across sources, on what [`read_sources`] made.
 pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
     compare_sources_keeping(project, read).0
@@ -325,16 +327,7 @@ fn compare_sources_keeping(
     let mut prints = Vec::with_capacity(per_source.len());
     for (s, one) in per_source.into_iter().enumerate() {
         let text = one.text;
-        for para in text.paragraphs.iter().filter(|p| !p.heading) {
-            for &t in para.topics() {
-                coverage[t][s] += 1;
-            }
-        }
-        for para in &text.paragraphs {
-            for h in &para.participant_hits {
-                mentions[h.owner][s] += 1;
-            }
-        }
+        count(&text, s, &mut coverage, &mut mentions);
         quotes.extend(one.quotes);
         figures.extend(one.figures);
         sources.push(text);
