@@ -89,7 +89,8 @@ text="$article"
 [ "${article%.yaml}" = "$article" ] || text="${article%.yaml}.txt"
 cp "$text" "$work/text"
 # The article's text: a paragraph added, then a word of it changed, then
-# the text as it was, each giving its source page first, then the whole site.
+# the text as it was, each giving its source page first, then the other
+# files it changed.
 edit "$text" 's + "\nA closing paragraph added to the text.\n"' 0
 edit "$text" 's.replace("closing paragraph", "final paragraph")' 1
 TEXT="$work/text" edit "$text" 'open(__import__("os").environ["TEXT"], encoding="utf-8").read()' 2

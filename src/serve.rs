@@ -22,7 +22,7 @@ use tiny_http::{Header, Request, Response, Server};
 use crate::analyze::Paragraph;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{Article, Topic};
-use crate::render::OutputFile;
+use crate::render::{OutputFile, Shown};
 use crate::{Analysed, Silent};
 
 /// What the server holds: the last good site and the last build's errors.
@@ -469,9 +469,11 @@ fn same_text(kept: &[Paragraph], new: &Article) -> bool {
 
 /// After an edit to source `s`'s text or date: only that source is read
 /// again, but every comparison across sources is made again, and the edit
-/// can change any page (what no other source carries, shared wording,
-/// statements and their numbers, the order of lists by date). So its own
-/// page is served first, then the whole site as a whole build makes it.
+/// can change pages of other sources, topics and participants (what no
+/// other source carries, shared wording, statements and their numbers).
+/// So its own page is served first, then the pages that show otherwise
+/// than before; after a new date, which moves the source in every list
+/// ordered by date, the whole site as a whole build makes it.
 fn update_source_text(
     mut kept: Analysed,
     s: usize,
@@ -481,6 +483,9 @@ fn update_source_text(
     site: &RwLock<Site>,
     hub: &Hub,
 ) -> Option<Analysed> {
+    let redated = kept.project.articles[s].meta.published != article.meta.published;
+    // What the pages show now, to tell which of them the edit changed.
+    let shown = (!redated).then(|| Shown::of(&kept.project, &kept.analysis, s));
     if !kept.read_source_again(s, article) {
         let root = kept.project.root.clone();
         return rebuild(&root, site, hub);
@@ -502,6 +507,50 @@ fn update_source_text(
         }
     }
     kept.compare_again();
+    if let Some(shown) = shown {
+        let pages = || served_paths(site);
+        let rendered = kept.renderer.render_text_edit(
+            &kept.project,
+            &kept.analysis,
+            kept.base_url.clone(),
+            &shown,
+            &pages,
+            &mut |files, gone| {
+                let count = files.len();
+                // One write: a request never sees a page gone and its
+                // neighbours not yet changed. Quietly: the open page was
+                // reloaded with the source's own.
+                if let Ok(mut site) = site.write() {
+                    for path in gone {
+                        site.files.remove(path);
+                    }
+                    site.files
+                        .extend(files.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+                }
+                eprintln!(
+                    "{}: {count} more pages it changed re-rendered and served in {} ms",
+                    path.display(),
+                    started.elapsed().as_millis()
+                );
+            },
+        );
+        match rendered {
+            Ok(files) => {
+                publish_quietly(site, files);
+                eprintln!(
+                    "{}: print page, export and search index in {} ms",
+                    path.display(),
+                    started.elapsed().as_millis()
+                );
+            }
+            Err(problems) => {
+                report(site, hub, &problems);
+                return None;
+            }
+        }
+        kept.words = Some(crate::analyze::word_index(&kept.analysis));
+        return Some(kept);
+    }
     let rendered = kept.render_site();
     match rendered {
         Ok(files) => {

@@ -12,7 +12,9 @@ pub use hooks::PARTIALS as BUILT_IN_PARTIALS;
 pub use pages::PRINT_WHOLE_UP_TO;
 mod search;
 pub mod templates;
+mod text_edit;
 pub mod view;
+pub use text_edit::Shown;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -243,6 +245,35 @@ impl Renderer {
             Job::SearchIndex,
         ];
         let memory = self.in_two_phases(&model, naming(&model, s), corpus, first)?;
+        self.feeds(&model, pages, &memory)?;
+        Ok(memory.files.into_inner().expect("no thread panicked"))
+    }
+
+    /// The files an edit to one source's text changed, for `serve` once the
+    /// analysis is what a whole build makes of the edited dossier: first
+    /// every page that shows otherwise than `before` says it did (other
+    /// sources' pages too, for shared wording and passages no other source
+    /// carries; the quotes pages after a statement that came or went),
+    /// handed to `first` with the paths of the pages gone; then the files
+    /// that hold the whole corpus and the feeds over `pages()` (the site's
+    /// files, once `first` has served its own), returned.
+    pub fn render_text_edit(
+        &self,
+        project: &Project,
+        analysis: &Analysis,
+        base_url: Option<String>,
+        before: &Shown,
+        pages: &dyn Fn() -> Vec<String>,
+        first: &mut dyn FnMut(Vec<OutputFile>, &[String]),
+    ) -> Result<Vec<OutputFile>, Diagnostics> {
+        let model = Model::new(project, analysis, base_url);
+        let changed = text_edit::changed(&model, before);
+        let corpus = [Job::Print, Job::Export, Job::SearchIndex];
+        let (rest, own) = changed.jobs.into_iter().partition(|j| corpus.contains(j));
+        let memory =
+            self.in_two_phases(&model, own, rest, &mut |files| first(files, &changed.gone))?;
+        // The feed shows each source's first paragraph; the sitemap, the
+        // pages that came or went.
         self.feeds(&model, pages, &memory)?;
         Ok(memory.files.into_inner().expect("no thread panicked"))
     }

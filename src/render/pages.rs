@@ -143,7 +143,7 @@ const FRONT_PAGE_PAIRS: usize = 10;
 /// Statements on one page of the quotes; a large dossier's continue on more.
 pub(super) const QUOTES_PER_PAGE: usize = 300;
 
-fn quotes_page_path(number: usize) -> String {
+pub(super) fn quotes_page_path(number: usize) -> String {
     if number == 1 {
         "quotes/index.html".into()
     } else {
@@ -937,12 +937,7 @@ impl<'m> Pages<'_, 'm> {
 
     /// How many pages the statements take (at least one).
     pub fn quote_pages(&self) -> usize {
-        self.model
-            .analysis
-            .statements
-            .len()
-            .div_ceil(QUOTES_PER_PAGE)
-            .max(1)
+        view::pages_for(self.model.analysis.statements.len(), QUOTES_PER_PAGE)
     }
 
     pub fn timeline(&self) -> Page {

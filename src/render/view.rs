@@ -50,7 +50,7 @@ pub struct SourceCard {
     pub quotes: usize,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub struct TopicCard {
     pub slug: String,
     pub title: String,
@@ -67,7 +67,7 @@ pub struct TopicCard {
     pub single_source: usize,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, PartialEq)]
 pub struct ParticipantCard {
     pub id: String,
     pub name: String,
@@ -393,19 +393,15 @@ impl Model<'_> {
 
     /// How many pages topic `t` takes (at least one).
     pub fn topic_pages(&self, t: usize) -> usize {
-        self.covering[t]
-            .len()
-            .div_ceil(TOPIC_SOURCES_PER_PAGE)
-            .max(1)
+        pages_for(self.covering[t].len(), TOPIC_SOURCES_PER_PAGE)
     }
 
     /// How many pages participant `p` takes (at least one).
     pub fn participant_pages(&self, p: usize) -> usize {
-        self.mentioning[p]
-            .len()
-            .max(self.spoken[p].len())
-            .div_ceil(PARTICIPANT_ITEMS_PER_PAGE)
-            .max(1)
+        pages_for(
+            self.mentioning[p].len().max(self.spoken[p].len()),
+            PARTICIPANT_ITEMS_PER_PAGE,
+        )
     }
 
     /// Where source `s`'s passages on topic `t` are: the page and the anchor.
@@ -495,34 +491,8 @@ impl<'a> Model<'a> {
             .enumerate()
             .map(|(s, a)| source_card(a, s, analysis))
             .collect();
-        // Each topic's passages that no other source carries, and each
-        // participant's quotes: one pass over the corpus for all of them.
-        let mut single_source = vec![0; project.topics.len()];
-        for (s, text) in analysis.sources.iter().enumerate() {
-            for (i, p) in text.paragraphs.iter().enumerate() {
-                if !p.heading && is_unique(analysis, s, i) {
-                    for &t in p.topics() {
-                        single_source[t] += 1;
-                    }
-                }
-            }
-        }
-        let mut quoted = vec![0; project.participants.len()];
-        for p in analysis.quotes.iter().filter_map(|q| q.speaker) {
-            quoted[p] += 1;
-        }
-        let topics: Vec<TopicCard> = project
-            .topics
-            .iter()
-            .enumerate()
-            .map(|(t, topic)| topic_card(topic, t, analysis, single_source[t]))
-            .collect();
-        let participants: Vec<ParticipantCard> = project
-            .participants
-            .par_iter()
-            .enumerate()
-            .map(|(p, part)| participant_card(part, p, analysis, quoted[p]))
-            .collect();
+        let topics = topic_cards(project, analysis);
+        let participants = participant_cards(project, analysis);
         let mut similar: Vec<Vec<usize>> = vec![Vec::new(); project.articles.len()];
         for (k, pair) in analysis.pairs.iter().enumerate() {
             for s in [pair.a, pair.b] {
@@ -546,19 +516,7 @@ impl<'a> Model<'a> {
             .iter()
             .map(|row| (0..row.len()).filter(|&s| row[s] > 0).collect())
             .collect();
-        let mut spoken: Vec<Vec<usize>> = vec![Vec::new(); project.participants.len()];
-        for (k, st) in analysis.statements.iter().enumerate() {
-            let mut speakers: Vec<usize> = st
-                .quotes
-                .iter()
-                .filter_map(|&q| analysis.quotes[q].speaker)
-                .collect();
-            speakers.sort_unstable();
-            speakers.dedup();
-            for p in speakers {
-                spoken[p].push(k);
-            }
-        }
+        let spoken = spoken(analysis, project.participants.len());
         let values = Values::new(&site, &sources, &topics, &participants);
         let count = project.articles.len();
         let quote_starts = starts(count, analysis.quotes.iter().map(|q| q.source));
@@ -740,6 +698,29 @@ impl<'a> Model<'a> {
             href: format!("{}#{}", self.sources[q.source].href, para.anchor()),
         }
     }
+}
+
+/// For each of `participants`, the statements they are quoted in, in order.
+pub(super) fn spoken(analysis: &Analysis, participants: usize) -> Vec<Vec<usize>> {
+    let mut spoken: Vec<Vec<usize>> = vec![Vec::new(); participants];
+    for (k, st) in analysis.statements.iter().enumerate() {
+        let mut speakers: Vec<usize> = st
+            .quotes
+            .iter()
+            .filter_map(|&q| analysis.quotes[q].speaker)
+            .collect();
+        speakers.sort_unstable();
+        speakers.dedup();
+        for p in speakers {
+            spoken[p].push(k);
+        }
+    }
+    spoken
+}
+
+/// How many pages `items` take, `per` a page (at least one).
+pub fn pages_for(items: usize, per: usize) -> usize {
+    items.div_ceil(per).max(1)
 }
 
 /// Whether paragraph `i` of source `s` carries substance no other source does.
@@ -929,6 +910,42 @@ fn source_card(a: &Article, s: usize, analysis: &Analysis) -> SourceCard {
             q.partition_point(|x| x.source <= s) - q.partition_point(|x| x.source < s)
         },
     }
+}
+
+/// Every topic's card.
+pub(super) fn topic_cards(project: &Project, analysis: &Analysis) -> Vec<TopicCard> {
+    // Each topic's passages that no other source carries: one pass over
+    // the corpus for all of them.
+    let mut single_source = vec![0; project.topics.len()];
+    for (s, text) in analysis.sources.iter().enumerate() {
+        for (i, p) in text.paragraphs.iter().enumerate() {
+            if !p.heading && is_unique(analysis, s, i) {
+                for &t in p.topics() {
+                    single_source[t] += 1;
+                }
+            }
+        }
+    }
+    project
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(t, topic)| topic_card(topic, t, analysis, single_source[t]))
+        .collect()
+}
+
+/// Every participant's card.
+pub(super) fn participant_cards(project: &Project, analysis: &Analysis) -> Vec<ParticipantCard> {
+    let mut quoted = vec![0; project.participants.len()];
+    for p in analysis.quotes.iter().filter_map(|q| q.speaker) {
+        quoted[p] += 1;
+    }
+    project
+        .participants
+        .par_iter()
+        .enumerate()
+        .map(|(p, part)| participant_card(part, p, analysis, quoted[p]))
+        .collect()
 }
 
 fn topic_card(topic: &Topic, t: usize, analysis: &Analysis, single_source: usize) -> TopicCard {
