@@ -3,7 +3,8 @@
 # edits (and finally restores) a topic's summary five times, its keywords
 # four times (another topic's keyword added, then taken away), its title
 # twice, an article's title five times, the executive summary twice, a
-# participant's role twice, an article's text three times, the style sheet
+# participant's role twice, the first and the last article's text three
+# times each, the style sheet
 # twice and a page template twice, three seconds apart,
 # and prints what the server logged: how many pages it re-rendered and
 # served, and how many milliseconds after the edit's file events settled.
@@ -43,6 +44,8 @@ restore() {
   kill "$server" 2>/dev/null || true
   cp "$work/topic" "$topic" && cp "$work/article" "$article" && cp "$work/people" "$people"
   cp "$work/config" "$config"
+  if [ -f "$work/text" ]; then cp "$work/text" "$text"; fi
+  if [ -f "$work/late" ]; then cp "$work/late" "$late"; fi
   cp "$work/style.css" "$root/themes/default/static/style.css"
   cp "$work/source.html" "$root/templates/source.html"
   for f in "${own[@]}"; do rm -f "$f"; done
@@ -96,6 +99,17 @@ edit "$text" 's.replace("closing paragraph", "final paragraph")' 1
 TEXT="$work/text" edit "$text" 'open(__import__("os").environ["TEXT"], encoding="utf-8").read()' 2
 sleep 2
 cp "$work/text" "$text"
+# The same three edits to the last article's text: the first article's
+# paragraphs open every list of the single-source judgement's index, so
+# an edit to it makes every paragraph be judged again; one to the last,
+# only those whose probes read its words.
+late="$root/content/articles/$(ls "$root/content/articles" | grep -E '\.(md|txt)$' | sort | tail -n 1)"
+cp "$late" "$work/late"
+edit "$late" 's + "\nA closing paragraph added to the text.\n"' 0
+edit "$late" 's.replace("closing paragraph", "final paragraph")' 1
+TEXT="$work/late" edit "$late" 'open(__import__("os").environ["TEXT"], encoding="utf-8").read()' 2
+sleep 2
+cp "$work/late" "$late"
 # The style sheet twice, then the source page's template twice.
 for k in 1 2; do
   edit "$root/themes/default/static/style.css" 's + f"\n/* edit {k} */\n"' "$k"

@@ -538,7 +538,7 @@ fn update_source_text(
             Ok(files) => {
                 publish_quietly(site, files);
                 eprintln!(
-                    "{}: print page, export and search index in {} ms",
+                    "{}: differences, print page, export and search index in {} ms",
                     path.display(),
                     started.elapsed().as_millis()
                 );

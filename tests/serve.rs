@@ -381,7 +381,7 @@ fn an_edit_to_a_topic_summary_re_renders_only_what_shows_it() {
     assert!(said.contains(": 1 page re-rendered and served"), "{said}");
     let said = next_log("content/articles/a1.txt: ");
     assert!(said.contains("more pages it changed re-rendered"), "{said}");
-    next_log("content/articles/a1.txt: print page, export and search index in");
+    next_log("content/articles/a1.txt: differences, print page, export and search index in");
     let (_, page) = get(&format!("{url}sources/a1/"));
     assert!(page.contains("Stubb spoke to reporters."), "{page}");
     let (_, person) = get(&format!("{url}participants/stubb/"));

@@ -310,14 +310,7 @@ fn judge<'a>(
         .map(|w| &index.postings[w])
         .enumerate()
         .collect();
-    let rare = lists
-        .iter()
-        .filter(|(_, list)| list.len() <= RARE_DF)
-        .count()
-        .max(MIN_PROBES.min(lists.len()));
-    if rare < lists.len() {
-        lists.select_nth_unstable_by_key(rare, |&(k, list)| (list.len(), k));
-    }
+    let rare = select_probes(&mut lists, |&(k, list)| (list.len(), k));
     for (_, list) in &lists[..rare] {
         for &other in list.iter().take(MAX_POSTINGS) {
             // A source's paragraphs are numbered one after another: outside
@@ -354,6 +347,23 @@ fn judge<'a>(
     }
     touched.clear();
     best as f64 / mine.len() as f64
+}
+
+/// Moves the words a paragraph probes with to the front of `words` and
+/// says how many they are: every rare one and, with fewer than
+/// `MIN_PROBES`, the rarest common ones too, ties going to the earlier
+/// word. `key` gives a word's number of postings and its place in the
+/// paragraph.
+fn select_probes<T>(words: &mut [T], key: impl Fn(&T) -> (usize, usize)) -> usize {
+    let rare = words
+        .iter()
+        .filter(|w| key(w).0 <= RARE_DF)
+        .count()
+        .max(MIN_PROBES.min(words.len()));
+    if rare < words.len() {
+        words.select_nth_unstable_by_key(rare, key);
+    }
+    rare
 }
 
 /// For every paragraph, the best share of its content words found in one
@@ -414,6 +424,112 @@ pub fn support_of(
         .zip(&prints[s].content)
         .map(|(p, set)| judged(p, set).then(|| judge(index, set_of, s, set, &mut scratch)))
         .collect()
+}
+
+/// What [`best_support`] finds for every paragraph once source `s`'s
+/// paragraphs' content words are `index`'s (updated by
+/// [`SupportIndex::replace`]) instead of `old`, given `support` as it was
+/// (source `s`'s own already judged again, by [`support_of`]).
+///
+/// Only the paragraphs whose judgement could read `s`'s paragraphs are
+/// judged again. A paragraph reads the postings of the words it probes
+/// with ([`select_probes`]), at most `MAX_POSTINGS` of each, and compares
+/// itself with the best of the paragraphs they hold; only the lists of
+/// `s`'s words, old or new, changed. So a paragraph is judged again when
+/// the edit changed which words it probes with, or when it probes with one
+/// of `s`'s words whose first `MAX_POSTINGS` entries reach `s`'s. Every
+/// other paragraph reads the same entries, numbered in the same order, and
+/// finds what it found.
+pub fn support_again(
+    index: &SupportIndex,
+    sources: &[SourceText],
+    prints: &[Prints],
+    s: usize,
+    old: &[Vec<u32>],
+    mut support: Vec<Vec<Option<f64>>>,
+) -> Vec<Vec<Option<f64>>> {
+    // How many of `s`'s paragraphs had, and have, each word.
+    let mut counts: FxHashMap<u32, (usize, usize)> = FxHashMap::default();
+    for set in old {
+        for &w in set {
+            counts.entry(w).or_default().0 += 1;
+        }
+    }
+    for set in &prints[s].content {
+        for &w in set {
+            counts.entry(w).or_default().1 += 1;
+        }
+    }
+    let (own, own_len) = (index.first_of[s], index.first_of[s + 1] - index.first_of[s]);
+    let postings = |w: &u32| index.postings.get(w).map_or(&[][..], Vec::as_slice);
+    let df_now = |w: &u32| postings(w).len();
+    let df_before = |w: &u32| {
+        let now = df_now(w);
+        counts.get(w).map_or(now, |&(o, n)| now + o - n)
+    };
+    // Whether what a probe with `w` reads changed: its first
+    // `MAX_POSTINGS` entries reach `s`'s (those before `s`'s, the same
+    // before and after the edit, are fewer).
+    let reads_s = |w: &u32| {
+        counts.contains_key(w) && postings(w).partition_point(|&g| g < own) < MAX_POSTINGS
+    };
+    let set_of = |g: u32| {
+        let source = index.source_of(g);
+        prints[source].content[(g - index.first_of[source]) as usize].as_slice()
+    };
+    // Each word's number of postings and place, now and before.
+    type Keys = Vec<(usize, usize)>;
+    let probe_changed = |g: u32, scratch: &mut (Keys, Keys)| {
+        let set = set_of(g);
+        let (now, before) = scratch;
+        now.clear();
+        now.extend(set.iter().enumerate().map(|(k, w)| (df_now(w), k)));
+        before.clear();
+        before.extend(set.iter().enumerate().map(|(k, w)| (df_before(w), k)));
+        let n = select_probes(now, |&x| x);
+        let b = select_probes(before, |&x| x);
+        let mut now: Vec<usize> = now[..n].iter().map(|x| x.1).collect();
+        let mut before: Vec<usize> = before[..b].iter().map(|x| x.1).collect();
+        now.sort_unstable();
+        before.sort_unstable();
+        now != before || now.iter().any(|&k| reads_s(&set[k]))
+    };
+    // The paragraphs of other sources sharing a word with `s`, old or new:
+    // no other reads any list that changed.
+    let paragraphs = *index.first_of.last().unwrap_or(&0) as usize;
+    let mut shares = vec![false; paragraphs];
+    for w in counts.keys() {
+        for &g in postings(w) {
+            if g.wrapping_sub(own) >= own_len {
+                shares[g as usize] = true;
+            }
+        }
+    }
+    let judged_again: Vec<(u32, Option<f64>)> = (0..paragraphs as u32)
+        .into_par_iter()
+        .filter(|&g| shares[g as usize])
+        .map_init(
+            || (Scratch::new(index), (Vec::new(), Vec::new())),
+            |(scratch, probes), g| {
+                if !probe_changed(g, probes) {
+                    return None;
+                }
+                let o = index.source_of(g);
+                let i = (g - index.first_of[o]) as usize;
+                let (p, set) = (&sources[o].paragraphs[i], &prints[o].content[i]);
+                Some((
+                    g,
+                    judged(p, set).then(|| judge(index, set_of, o, set, scratch)),
+                ))
+            },
+        )
+        .flatten()
+        .collect();
+    for (g, value) in judged_again {
+        let o = index.source_of(g);
+        support[o][(g - index.first_of[o]) as usize] = value;
+    }
+    support
 }
 
 /// How many values two sorted, deduplicated lists share.
@@ -963,7 +1079,8 @@ mod tests {
     /// to more paragraphs (some copied from other sources), fewer, the same
     /// number, words no other source has, none, then back: after each, the
     /// updated indexes must be the ones made anew, and give that source the
-    /// judgements and pairs of comparing everything again.
+    /// judgements and pairs of comparing everything again, and every other
+    /// source the judgements of judging every paragraph again.
     fn indexes_follow_edits_to(n: usize, edited: usize) {
         let mut state = 0x9e37_79b9_7f4a_7c15u64 ^ (n * 31 + edited) as u64;
         let mut word = || {
@@ -972,7 +1089,21 @@ mod tests {
             state ^= state << 17;
             format!("w{}", state % 400)
         };
-        let mut paragraph = || (0..20).map(|_| word()).collect::<Vec<_>>().join(" ");
+        // Every seventh paragraph of a dozen words each in many paragraphs:
+        // with no rare word, it probes with its rarest common ones.
+        let mut made = 0;
+        let mut paragraph = || {
+            made += 1;
+            let words = (0..20).map(|_| word());
+            let words: Vec<String> = if made % 7 == 0 {
+                words
+                    .map(|w| format!("com{}", w[1..].parse::<u32>().unwrap() % 12))
+                    .collect()
+            } else {
+                words.collect()
+            };
+            words.join(" ")
+        };
         let of = |texts: &[String]| source(&texts.iter().map(String::as_str).collect::<Vec<_>>());
         let mut sources: Vec<SourceText> = (0..n)
             .map(|_| of(&(0..6).map(|_| paragraph()).collect::<Vec<_>>()))
@@ -1007,12 +1138,14 @@ mod tests {
             Vec::new(),
             original,
         ];
+        let mut judged = best_support(&sources, &prints);
+        let mut others_changed = false;
         for (k, texts) in versions.iter().enumerate() {
             sources[edited] = of(texts);
             let new = Prints::of(&sources[edited].paragraphs);
             support.replace(edited, &prints[edited].content, &new.content);
             shingles.replace(edited, &prints[edited].shingles, &new.shingles);
-            prints[edited] = new;
+            let old = std::mem::replace(&mut prints[edited], new);
             let at = format!("{n} sources, source {edited}, version {k}");
             assert!(support == SupportIndex::new(&prints), "support index: {at}");
             assert!(
@@ -1025,6 +1158,12 @@ mod tests {
                 all[edited],
                 "{at}"
             );
+            let before = std::mem::take(&mut judged);
+            let mut kept: Vec<Vec<Option<f64>>> = before.clone();
+            kept[edited] = all[edited].clone();
+            judged = support_again(&support, &sources, &prints, edited, &old.content, kept);
+            assert_eq!(judged, all, "every source's support: {at}");
+            others_changed |= (0..n).any(|o| o != edited && before[o] != all[o]);
             let pairs: Vec<Pair> = similarities(&prints)
                 .into_iter()
                 .filter(|p| p.a == edited || p.b == edited)
@@ -1034,6 +1173,7 @@ mod tests {
                 assert!(!pairs.is_empty(), "copied paragraphs share wording: {at}");
             }
         }
+        assert!(others_changed, "the edits change other sources' support");
     }
 
     #[test]

@@ -197,6 +197,18 @@ pub struct Compared {
     prints: Vec<compare::Prints>,
     support: compare::SupportIndex,
     shingles: compare::ShingleIndex,
+    /// What was read again since the sources were last compared.
+    pending: Option<Pending>,
+}
+
+/// Sources read again since the last comparison.
+#[derive(Debug)]
+enum Pending {
+    /// One, with its paragraphs' content words before: the paragraphs of
+    /// others that could read them are judged again, no others.
+    One(usize, Vec<Vec<u32>>),
+    /// More than one: every paragraph is judged again.
+    Several,
 }
 
 impl Compared {
@@ -215,6 +227,7 @@ impl Compared {
             prints,
             support,
             shingles,
+            pending: None,
         }
     }
 }
@@ -228,11 +241,15 @@ impl Compared {
 /// statements and spellings are left empty until [`compare_again`].
 pub fn read_again(project: &Project, analysis: &mut Analysis, kept: &mut Compared, s: usize) {
     let one = analyze_source(s, &project.articles[s], &matcher_of(project));
+    let old = std::mem::replace(&mut kept.prints[s], one.prints);
     kept.support
-        .replace(s, &kept.prints[s].content, &one.prints.content);
+        .replace(s, &old.content, &kept.prints[s].content);
     kept.shingles
-        .replace(s, &kept.prints[s].shingles, &one.prints.shingles);
-    kept.prints[s] = one.prints;
+        .replace(s, &old.shingles, &kept.prints[s].shingles);
+    kept.pending = Some(match kept.pending {
+        None => Pending::One(s, old.content),
+        Some(_) => Pending::Several,
+    });
     analysis.coverage.iter_mut().for_each(|c| c[s] = 0);
     analysis.mentions.iter_mut().for_each(|m| m[s] = 0);
     count(&one.text, s, &mut analysis.coverage, &mut analysis.mentions);
@@ -263,8 +280,23 @@ pub fn compare_again(project: &Project, analysis: Analysis, kept: &mut Compared)
         sources,
         quotes,
         figures,
+        support,
+        pairs,
         ..
     } = analysis;
+    // One source read again: the pairs [`read_again`] found are what
+    // comparing every source finds, and only some paragraphs' support can
+    // have changed.
+    let reuse = match kept.pending.take() {
+        Some(Pending::One(s, old)) => Some(Reuse {
+            index: &kept.support,
+            s,
+            old,
+            support,
+            pairs,
+        }),
+        _ => None,
+    };
     let mut quotes_of: Vec<Vec<Quote>> = (0..sources.len()).map(|_| Vec::new()).collect();
     for q in quotes {
         quotes_of[q.source].push(q);
@@ -286,9 +318,21 @@ pub fn compare_again(project: &Project, analysis: Analysis, kept: &mut Compared)
             figures,
         })
         .collect();
-    let (analysis, prints) = compare_sources_keeping(project, SourcesRead(per_source));
+    let (analysis, prints) = compare_sources_keeping(project, SourcesRead(per_source), reuse);
     kept.prints = prints;
     analysis
+}
+
+/// What comparing the sources again after one was read again keeps.
+struct Reuse<'a> {
+    /// The single-source judgement's index, updated.
+    index: &'a compare::SupportIndex,
+    /// The source read again, and its paragraphs' content words before.
+    s: usize,
+    old: Vec<Vec<u32>>,
+    /// The support as it was, but for that source's own.
+    support: Vec<Vec<Option<f64>>>,
+    pairs: Vec<compare::Pair>,
 }
 
 /// Adds source `s`'s paragraphs on each topic (headings aside) to
@@ -308,14 +352,15 @@ fn count(text: &SourceText, s: usize, coverage: &mut [Vec<usize>], mentions: &mu
 
 /// The work across sources, on what [`read_sources`] made.
 pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
-    compare_sources_keeping(project, read).0
+    compare_sources_keeping(project, read, None).0
 }
 
 /// [`compare_sources`], handing back what each source was compared by
-/// rather than dropping it.
+/// rather than dropping it, and keeping what `reuse` says is unchanged.
 fn compare_sources_keeping(
     project: &Project,
     read: SourcesRead,
+    reuse: Option<Reuse>,
 ) -> (Analysis, Vec<compare::Prints>) {
     let per_source = read.0;
 
@@ -333,6 +378,10 @@ fn compare_sources_keeping(
         sources.push(text);
         prints.push(one.prints);
     }
+    let (support, pairs) = match reuse {
+        Some(r) => (Some((r.index, r.s, r.old, r.support)), Some(r.pairs)),
+        None => (None, None),
+    };
     // The four comparisons are independent, and each has serial parts (an
     // index built, groups joined): run side by side, one's serial part
     // overlaps another's parallel one.
@@ -348,12 +397,17 @@ fn compare_sources_keeping(
                         .collect();
                     statements::group(&quotes, &texts)
                 },
-                || compare::best_support(&sources, &prints),
+                || match support {
+                    Some((index, s, old, support)) => {
+                        compare::support_again(index, &sources, &prints, s, &old, support)
+                    }
+                    None => compare::best_support(&sources, &prints),
+                },
             )
         },
         || {
             rayon::join(
-                || compare::similarities(&prints),
+                || pairs.unwrap_or_else(|| compare::similarities(&prints)),
                 || {
                     let mut spellings =
                         compare::name_spellings(&sources, project.participants.len());

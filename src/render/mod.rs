@@ -255,8 +255,9 @@ impl Renderer {
     /// sources' pages too, for shared wording and passages no other source
     /// carries; the quotes pages after a statement that came or went),
     /// handed to `first` with the paths of the pages gone; then the files
-    /// that hold the whole corpus and the feeds over `pages()` (the site's
-    /// files, once `first` has served its own), returned.
+    /// that hold the whole corpus (the differences page among them) and the
+    /// feeds over `pages()` (the site's files, once `first` has served its
+    /// own), returned.
     pub fn render_text_edit(
         &self,
         project: &Project,
@@ -268,7 +269,7 @@ impl Renderer {
     ) -> Result<Vec<OutputFile>, Diagnostics> {
         let model = Model::new(project, analysis, base_url);
         let changed = text_edit::changed(&model, before);
-        let corpus = [Job::Print, Job::Export, Job::SearchIndex];
+        let corpus = [Job::Compare, Job::Print, Job::Export, Job::SearchIndex];
         let (rest, own) = changed.jobs.into_iter().partition(|j| corpus.contains(j));
         let memory =
             self.in_two_phases(&model, own, rest, &mut |files| first(files, &changed.gone))?;
