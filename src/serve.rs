@@ -507,53 +507,41 @@ fn update_source_text(
         }
     }
     kept.compare_again();
-    if let Some(shown) = shown {
-        let pages = || served_paths(site);
-        let rendered = kept.renderer.render_text_edit(
-            &kept.project,
-            &kept.analysis,
-            kept.base_url.clone(),
-            &shown,
-            &pages,
-            &mut |files, gone| {
-                let count = files.len();
-                // One write: a request never sees a page gone and its
-                // neighbours not yet changed. Quietly: the open page was
-                // reloaded with the source's own.
-                if let Ok(mut site) = site.write() {
-                    for path in gone {
-                        site.files.remove(path);
-                    }
-                    site.files
-                        .extend(files.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
-                }
-                eprintln!(
-                    "{}: {count} more pages it changed re-rendered and served in {} ms",
-                    path.display(),
-                    started.elapsed().as_millis()
-                );
-            },
-        );
-        match rendered {
-            Ok(files) => {
-                publish_quietly(site, files);
-                eprintln!(
-                    "{}: differences, print page, export and search index in {} ms",
-                    path.display(),
-                    started.elapsed().as_millis()
-                );
-            }
-            Err(problems) => {
-                report(site, hub, &problems);
-                return None;
-            }
+    let rendered = match shown {
+        Some(shown) => {
+            let pages = || served_paths(site);
+            kept.renderer
+                .render_text_edit(
+                    &kept.project,
+                    &kept.analysis,
+                    kept.base_url.clone(),
+                    &shown,
+                    &pages,
+                    &mut |files, gone| {
+                        let count = files.len();
+                        // One write: a request never sees a page gone and
+                        // its neighbours not yet changed. Quietly: the open
+                        // page was reloaded with the source's own.
+                        if let Ok(mut site) = site.write() {
+                            for path in gone {
+                                site.files.remove(path);
+                            }
+                            site.files
+                                .extend(files.into_iter().map(|f| (f.path, Arc::new(f.bytes))));
+                        }
+                        eprintln!(
+                            "{}: {count} more pages it changed re-rendered and served in {} ms",
+                            path.display(),
+                            started.elapsed().as_millis()
+                        );
+                    },
+                )
+                .map(|files| {
+                    publish_quietly(site, files);
+                    "differences, print page, export and search index"
+                })
         }
-        kept.words = Some(crate::analyze::word_index(&kept.analysis));
-        return Some(kept);
-    }
-    let rendered = kept.render_site();
-    match rendered {
-        Ok(files) => {
+        None => kept.render_site().map(|files| {
             // Pages may be gone (a quotes page, a topic's last page): the
             // whole site replaces the one served.
             if let Ok(mut site) = site.write() {
@@ -562,12 +550,15 @@ fn update_source_text(
                     .map(|f| (f.path, Arc::new(f.bytes)))
                     .collect();
             }
-            eprintln!(
-                "{}: whole site in {} ms",
-                path.display(),
-                started.elapsed().as_millis()
-            );
-        }
+            "whole site"
+        }),
+    };
+    match rendered {
+        Ok(what) => eprintln!(
+            "{}: {what} in {} ms",
+            path.display(),
+            started.elapsed().as_millis()
+        ),
         Err(problems) => {
             report(site, hub, &problems);
             return None;

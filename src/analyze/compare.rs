@@ -494,11 +494,16 @@ pub fn support_again(
         before.sort_unstable();
         now != before || now.iter().any(|&k| reads_s(&set[k]))
     };
-    // The paragraphs of other sources sharing a word with `s`, old or new:
-    // no other reads any list that changed.
+    // The paragraphs of other sources holding a word of `s`'s that more or
+    // fewer paragraphs hold now (so their probes may have changed), or
+    // whose first entries reach `s`'s: no other reads any entry that
+    // changed, nor probes otherwise.
     let paragraphs = *index.first_of.last().unwrap_or(&0) as usize;
     let mut shares = vec![false; paragraphs];
-    for w in counts.keys() {
+    for (w, &(o, n)) in &counts {
+        if o == n && !reads_s(w) {
+            continue;
+        }
         for &g in postings(w) {
             if g.wrapping_sub(own) >= own_len {
                 shares[g as usize] = true;
