@@ -77,11 +77,7 @@ impl Shown {
             counts: (
                 analysis.quotes.len(),
                 analysis.statements.len(),
-                analysis
-                    .statements
-                    .iter()
-                    .filter(|st| st.is_shared(&analysis.quotes))
-                    .count(),
+                view::shared_statements(analysis),
             ),
             statements,
         }

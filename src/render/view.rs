@@ -501,11 +501,7 @@ impl<'a> Model<'a> {
                 }
             }
         }
-        let shared_statements = analysis
-            .statements
-            .iter()
-            .filter(|s| s.is_shared(&analysis.quotes))
-            .count();
+        let shared_statements = shared_statements(analysis);
         let covering = analysis
             .coverage
             .iter()
@@ -716,6 +712,15 @@ pub(super) fn spoken(analysis: &Analysis, participants: usize) -> Vec<Vec<usize>
         }
     }
     spoken
+}
+
+/// How many statements more than one source reports.
+pub(super) fn shared_statements(analysis: &Analysis) -> usize {
+    analysis
+        .statements
+        .iter()
+        .filter(|s| s.is_shared(&analysis.quotes))
+        .count()
 }
 
 /// How many pages `items` take, `per` a page (at least one).
