@@ -289,10 +289,12 @@ pub fn compare_again(project: &Project, analysis: Analysis, kept: &mut Compared)
     // have changed.
     let reuse = match kept.pending.take() {
         Some(Pending::One(s, old)) => Some(Reuse {
-            index: &kept.support,
-            s,
-            old,
-            support,
+            judged: Judged {
+                index: &kept.support,
+                s,
+                old,
+                support,
+            },
             pairs,
         }),
         _ => None,
@@ -325,6 +327,12 @@ pub fn compare_again(project: &Project, analysis: Analysis, kept: &mut Compared)
 
 /// What comparing the sources again after one was read again keeps.
 struct Reuse<'a> {
+    judged: Judged<'a>,
+    pairs: Vec<compare::Pair>,
+}
+
+/// What [`compare::support_again`] judges again from.
+struct Judged<'a> {
     /// The single-source judgement's index, updated.
     index: &'a compare::SupportIndex,
     /// The source read again, and its paragraphs' content words before.
@@ -332,7 +340,6 @@ struct Reuse<'a> {
     old: Vec<Vec<u32>>,
     /// The support as it was, but for that source's own.
     support: Vec<Vec<Option<f64>>>,
-    pairs: Vec<compare::Pair>,
 }
 
 /// Adds source `s`'s paragraphs on each topic (headings aside) to
@@ -378,10 +385,7 @@ fn compare_sources_keeping(
         sources.push(text);
         prints.push(one.prints);
     }
-    let (support, pairs) = match reuse {
-        Some(r) => (Some((r.index, r.s, r.old, r.support)), Some(r.pairs)),
-        None => (None, None),
-    };
+    let (judged, pairs) = reuse.map(|r| (r.judged, r.pairs)).unzip();
     // The four comparisons are independent, and each has serial parts (an
     // index built, groups joined): run side by side, one's serial part
     // overlaps another's parallel one.
@@ -397,9 +401,9 @@ fn compare_sources_keeping(
                         .collect();
                     statements::group(&quotes, &texts)
                 },
-                || match support {
-                    Some((index, s, old, support)) => {
-                        compare::support_again(index, &sources, &prints, s, &old, support)
+                || match judged {
+                    Some(j) => {
+                        compare::support_again(j.index, &sources, &prints, j.s, &j.old, j.support)
                     }
                     None => compare::best_support(&sources, &prints),
                 },
