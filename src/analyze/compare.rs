@@ -58,8 +58,6 @@ fn word_slices(folded: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// Whether a word counts towards a passage's substance; `hash` is its
-/// [`hash_of`], which rules out almost every word without comparing text.
 /// Runs of letters, digits and apostrophes. ASCII, nearly all of the text,
 /// is classified a byte at a time, without decoding.
 fn word_runs(text: &str) -> impl Iterator<Item = &str> {
@@ -95,6 +93,8 @@ fn word_runs(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Whether a word counts towards a passage's substance; `hash` is its
+/// [`hash_of`], which rules out almost every word without comparing text.
 fn is_content(word: &str, hash: u64) -> bool {
     static STOP_HASHES: LazyLock<FxHashMap<u64, &str>> =
         LazyLock::new(|| STOPWORDS.iter().map(|w| (hash_of(*w), *w)).collect());
@@ -854,12 +854,7 @@ pub struct Figure {
 fn is_number_word(word: &str) -> bool {
     const LONGEST: usize = "thousands".len();
     // Most words are ruled out by their length or first letter.
-    if !(3..=LONGEST).contains(&word.len())
-        || !matches!(
-            word.as_bytes()[0].to_ascii_lowercase(),
-            b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't'
-        )
-    {
+    if !(3..=LONGEST).contains(&word.len()) || !may_start_number_word(word.as_bytes()[0]) {
         return false;
     }
     let mut lower = [0u8; LONGEST];
@@ -888,6 +883,14 @@ fn is_number_word(word: &str) -> bool {
             | b"half"
     )
 }
+/// Whether a number word can start with byte `b`.
+fn may_start_number_word(b: u8) -> bool {
+    matches!(
+        b.to_ascii_lowercase(),
+        b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't'
+    )
+}
+
 const SKIP_FOR_UNIT: &[&str] = &[
     "more",
     "additional",
@@ -923,12 +926,15 @@ fn skipped_for_unit(word: &str) -> bool {
 /// number words, each with the word it counts.
 pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
-    let tokens = token_spans(text);
-    for (k, token) in tokens.iter().enumerate() {
+    for token in tokens(text, 0) {
         let (s, e) = (token.start, token.end);
         let tok = &text[s..e];
         let has_digit = token.digit;
         if !has_digit {
+            // The first letter rules out most words before the dash is looked for.
+            if !may_start_number_word(tok.as_bytes()[0]) {
+                continue;
+            }
             let head = tok.as_bytes().iter().position(|&b| b == b'-');
             let head = head.map_or(tok, |dash| &tok[..dash]);
             if !is_number_word(head) {
@@ -950,8 +956,7 @@ pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
         } else if let Some((_, suffix)) = tok.split_once('-') {
             suffix.to_lowercase()
         } else {
-            tokens[k + 1..]
-                .iter()
+            tokens(text, e)
                 .take(3)
                 .map(|t| &text[t.start..t.end])
                 .find(|w| w.chars().next().is_some_and(char::is_lowercase) && !skipped_for_unit(w))
@@ -969,7 +974,7 @@ pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
     out
 }
 
-/// What an ASCII byte is to a token of [`token_spans`].
+/// What an ASCII byte is to a token of [`tokens`].
 const SEPARATOR: u8 = 0;
 /// Letters and `$`: a token starts or goes on.
 const LETTER: u8 = 1;
@@ -1003,19 +1008,28 @@ struct Token {
     digit: bool,
 }
 
-/// The words and numbers of a paragraph: letters and digits, with `%`, `$`,
-/// `-`, `.` and `,` inside ("$4.5bn", "12-hour"), but not at the end. ASCII is
+/// The words and numbers of a paragraph from byte `from` on (the start of
+/// the text or the end of a token): letters and digits, with `%`, `$`, `-`,
+/// `.` and `,` inside ("$4.5bn", "12-hour"), but not at the end. Found one
+/// at a time, as a figure reads only the few tokens after it; ASCII is
 /// classified a byte at a time, by table: this runs on every byte of the text.
-fn token_spans(text: &str) -> Vec<Token> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len() / 5);
-    // The class of the character at `i` (a non-ASCII one decoded), and its length.
-    let class_at = |i: usize| -> (u8, usize) {
-        let b = bytes[i];
+fn tokens(text: &str, from: usize) -> Tokens<'_> {
+    Tokens { text, i: from }
+}
+
+struct Tokens<'t> {
+    text: &'t str,
+    i: usize,
+}
+
+impl Tokens<'_> {
+    /// The class of the character at `i` (a non-ASCII one decoded), and its length.
+    fn class_at(&self, i: usize) -> (u8, usize) {
+        let b = self.text.as_bytes()[i];
         if b.is_ascii() {
             (ASCII_CLASS[usize::from(b)], 1)
         } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
+            let c = self.text[i..].chars().next().unwrap_or(' ');
             let class = if c.is_alphanumeric() {
                 LETTER
             } else {
@@ -1023,41 +1037,40 @@ fn token_spans(text: &str) -> Vec<Token> {
             };
             (class, c.len_utf8())
         }
-    };
-    let mut i = 0;
-    while i < bytes.len() {
-        // To the start of a token: a letter, a digit or `$`.
-        let (class, width) = class_at(i);
-        if !matches!(class, LETTER | DIGIT) {
-            i += width;
-            continue;
-        }
-        let start = i;
-        let mut digit = false;
-        while i < bytes.len() {
-            let (class, width) = class_at(i);
-            if class == SEPARATOR {
-                break;
-            }
-            digit |= class == DIGIT;
-            i += width;
-        }
-        push_token(&mut out, bytes, start, i, digit);
     }
-    out
 }
 
-/// Adds `s..e` without the `.`, `,` and `-` it ends with, if anything is left.
-fn push_token(out: &mut Vec<Token>, bytes: &[u8], s: usize, mut e: usize, digit: bool) {
-    while e > s && matches!(bytes[e - 1], b'.' | b',' | b'-') {
-        e -= 1;
-    }
-    if s < e {
-        out.push(Token {
-            start: s,
-            end: e,
-            digit,
-        });
+impl Iterator for Tokens<'_> {
+    type Item = Token;
+
+    fn next(&mut self) -> Option<Token> {
+        let bytes = self.text.as_bytes();
+        while self.i < bytes.len() {
+            // To the start of a token: a letter, a digit or `$`.
+            let (class, width) = self.class_at(self.i);
+            if !matches!(class, LETTER | DIGIT) {
+                self.i += width;
+                continue;
+            }
+            let start = self.i;
+            let mut digit = false;
+            while self.i < bytes.len() {
+                let (class, width) = self.class_at(self.i);
+                if class == SEPARATOR {
+                    break;
+                }
+                digit |= class == DIGIT;
+                self.i += width;
+            }
+            // Without the `.`, `,` and `-` it ends with; it starts with a
+            // letter or digit, so something is left.
+            let mut end = self.i;
+            while matches!(bytes[end - 1], b'.' | b',' | b'-') {
+                end -= 1;
+            }
+            return Some(Token { start, end, digit });
+        }
+        None
     }
 }
 
