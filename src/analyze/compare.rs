@@ -796,6 +796,9 @@ pub fn name_spellings(sources: &[SourceText], participants: usize) -> Vec<Spelli
     // Per participant: lower-cased last word → (as first written, uses per source).
     type Forms = FxHashMap<String, (String, FxHashMap<usize, usize>)>;
     let mut seen: Vec<Forms> = vec![FxHashMap::default(); participants];
+    // Lower-cased into one buffer: a key is allocated only when first seen,
+    // not for each of the many mentions.
+    let mut key = String::new();
     for (s, source) in sources.iter().enumerate() {
         for p in &source.paragraphs {
             for h in &p.participant_hits {
@@ -805,11 +808,20 @@ pub fn name_spellings(sources: &[SourceText], participants: usize) -> Vec<Spelli
                     .next_back()
                     .unwrap_or(surface)
                     .trim_end_matches(['’', '\'']);
-                let key = last.to_lowercase();
-                let entry = seen[h.owner]
-                    .entry(key)
-                    .or_insert_with(|| (last.to_string(), FxHashMap::default()));
-                *entry.1.entry(s).or_default() += 1;
+                key.clear();
+                if last.is_ascii() {
+                    key.push_str(last);
+                    key.make_ascii_lowercase();
+                } else {
+                    key.push_str(&last.to_lowercase());
+                }
+                let forms = &mut seen[h.owner];
+                if !forms.contains_key(key.as_str()) {
+                    forms.insert(key.clone(), (last.to_string(), FxHashMap::default()));
+                }
+                if let Some(entry) = forms.get_mut(key.as_str()) {
+                    *entry.1.entry(s).or_default() += 1;
+                }
             }
         }
     }

@@ -197,6 +197,8 @@ pub struct Compared {
     prints: Vec<compare::Prints>,
     support: compare::SupportIndex,
     shingles: compare::ShingleIndex,
+    /// What grouping the quotes into statements compared.
+    grouping: statements::Grouping,
     /// What was read again since the sources were last compared.
     pending: Option<Pending>,
 }
@@ -204,9 +206,15 @@ pub struct Compared {
 /// Sources read again since the last comparison.
 #[derive(Debug)]
 enum Pending {
-    /// One, with its paragraphs' content words before: the paragraphs of
-    /// others that could read them are judged again, no others.
-    One(usize, Vec<Vec<u32>>),
+    /// One, with its paragraphs' content words and its number of quotes
+    /// before: the paragraphs of others that could read them are judged
+    /// again, no others, and only the pairs of quotes the edit can change
+    /// compared again.
+    One {
+        s: usize,
+        content: Vec<Vec<u32>>,
+        quotes: usize,
+    },
     /// More than one: every paragraph is judged again.
     Several,
 }
@@ -219,14 +227,20 @@ impl Compared {
             .par_iter()
             .map(|text| compare::Prints::of(&text.paragraphs))
             .collect();
-        let (support, shingles) = rayon::join(
-            || compare::SupportIndex::new(&prints),
-            || compare::ShingleIndex::new(&prints),
+        let ((support, shingles), grouping) = rayon::join(
+            || {
+                rayon::join(
+                    || compare::SupportIndex::new(&prints),
+                    || compare::ShingleIndex::new(&prints),
+                )
+            },
+            || statements::Grouping::new(&analysis.quotes, &quote_texts(analysis)),
         );
         Compared {
             prints,
             support,
             shingles,
+            grouping,
             pending: None,
         }
     }
@@ -246,8 +260,14 @@ pub fn read_again(project: &Project, analysis: &mut Analysis, kept: &mut Compare
         .replace(s, &old.content, &kept.prints[s].content);
     kept.shingles
         .replace(s, &old.shingles, &kept.prints[s].shingles);
+    let from = analysis.quotes.partition_point(|q| q.source < s);
+    let to = analysis.quotes.partition_point(|q| q.source <= s);
     kept.pending = Some(match kept.pending {
-        None => Pending::One(s, old.content),
+        None => Pending::One {
+            s,
+            content: old.content,
+            quotes: to - from,
+        },
         Some(_) => Pending::Several,
     });
     analysis.coverage.iter_mut().for_each(|c| c[s] = 0);
@@ -274,61 +294,82 @@ pub fn read_again(project: &Project, analysis: &mut Analysis, kept: &mut Compare
 
 /// After [`read_again`]: every comparison across sources made again, from
 /// each source's analysis as `analysis` and `kept` now hold it, as
-/// [`analyze`] makes them of the edited project.
+/// [`analyze`] makes them of the edited project. What [`read_again`]
+/// brought up to date (the sources, quotes, figures and counts) is kept.
 pub fn compare_again(project: &Project, analysis: Analysis, kept: &mut Compared) -> Analysis {
     let Analysis {
         sources,
         quotes,
-        figures,
+        coverage,
+        mentions,
         support,
         pairs,
+        figures,
         ..
     } = analysis;
     // One source read again: the pairs [`read_again`] found are what
     // comparing every source finds, and only some paragraphs' support can
     // have changed.
     let reuse = match kept.pending.take() {
-        Some(Pending::One(s, old)) => Some(Reuse {
+        Some(Pending::One { s, content, quotes }) => Some(Reuse {
             judged: Judged {
                 index: &kept.support,
                 s,
-                old,
+                old: content,
                 support,
             },
             pairs,
+            quotes_before: quotes,
         }),
         _ => None,
     };
-    let mut quotes_of: Vec<Vec<Quote>> = (0..sources.len()).map(|_| Vec::new()).collect();
-    for q in quotes {
-        quotes_of[q.source].push(q);
+    let grouped = Grouped::Kept {
+        grouping: &mut kept.grouping,
+        // Without one source read again, the quotes are grouped afresh.
+        again: reuse.as_ref().map(|r| (r.judged.s, r.quotes_before)),
+    };
+    let across = compare_across(project, &sources, &quotes, &kept.prints, reuse, grouped);
+    Analysis {
+        sources,
+        quotes,
+        coverage,
+        mentions,
+        statements: across.statements,
+        support: across.support,
+        pairs: across.pairs,
+        spellings: across.spellings,
+        figures,
     }
-    let mut figures_of: Vec<Vec<compare::Figure>> =
-        (0..sources.len()).map(|_| Vec::new()).collect();
-    for f in figures {
-        figures_of[f.source].push(f);
-    }
-    let prints = std::mem::take(&mut kept.prints);
-    let per_source: Vec<SourceAnalysis> = sources
-        .into_iter()
-        .zip(prints)
-        .zip(quotes_of.into_iter().zip(figures_of))
-        .map(|((text, prints), (quotes, figures))| SourceAnalysis {
-            text,
-            prints,
-            quotes,
-            figures,
-        })
-        .collect();
-    let (analysis, prints) = compare_sources_keeping(project, SourcesRead(per_source), reuse);
-    kept.prints = prints;
+}
+
+/// How the quotes are grouped into statements.
+enum Grouped<'a> {
+    /// From scratch, nothing kept: a build.
+    Once,
+    /// Into `grouping`, kept for the next edit: made again from scratch,
+    /// or, when `again` names a source read again and its number of
+    /// quotes before, only what that source's edit changed.
+    Kept {
+        grouping: &'a mut statements::Grouping,
+        again: Option<(usize, usize)>,
+    },
+}
+
+/// Every quote's words, in the order of `analysis.quotes`.
+fn quote_texts(analysis: &Analysis) -> Vec<&str> {
     analysis
+        .quotes
+        .iter()
+        .map(|q| analysis.quote_text(q))
+        .collect()
 }
 
 /// What comparing the sources again after one was read again keeps.
 struct Reuse<'a> {
     judged: Judged<'a>,
     pairs: Vec<compare::Pair>,
+    /// How many quotes the source read again had before.
+    quotes_before: usize,
 }
 
 /// What [`compare::support_again`] judges again from.
@@ -359,18 +400,7 @@ fn count(text: &SourceText, s: usize, coverage: &mut [Vec<usize>], mentions: &mu
 
 /// The work across sources, on what [`read_sources`] made.
 pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
-    compare_sources_keeping(project, read, None).0
-}
-
-/// [`compare_sources`], handing back what each source was compared by
-/// rather than dropping it, and keeping what `reuse` says is unchanged.
-fn compare_sources_keeping(
-    project: &Project,
-    read: SourcesRead,
-    reuse: Option<Reuse>,
-) -> (Analysis, Vec<compare::Prints>) {
     let per_source = read.0;
-
     let mut coverage = vec![vec![0; project.articles.len()]; project.topics.len()];
     let mut mentions = vec![vec![0; project.articles.len()]; project.participants.len()];
     let mut quotes = Vec::new();
@@ -385,6 +415,38 @@ fn compare_sources_keeping(
         sources.push(text);
         prints.push(one.prints);
     }
+    let across = compare_across(project, &sources, &quotes, &prints, None, Grouped::Once);
+    Analysis {
+        sources,
+        quotes,
+        coverage,
+        mentions,
+        statements: across.statements,
+        support: across.support,
+        pairs: across.pairs,
+        spellings: across.spellings,
+        figures,
+    }
+}
+
+/// What comparing the sources finds.
+struct Across {
+    statements: Vec<statements::Statement>,
+    support: Vec<Vec<Option<f64>>>,
+    pairs: Vec<compare::Pair>,
+    spellings: Vec<compare::Spelling>,
+}
+
+/// The comparisons across `sources` (whose quotes are `quotes` and
+/// fingerprints `prints`), keeping what `reuse` says is unchanged.
+fn compare_across(
+    project: &Project,
+    sources: &[SourceText],
+    quotes: &[Quote],
+    prints: &[compare::Prints],
+    reuse: Option<Reuse>,
+    grouped: Grouped,
+) -> Across {
     let (judged, pairs) = reuse.map(|r| (r.judged, r.pairs)).unzip();
     // The four comparisons are independent, and each has serial parts (an
     // index built, groups joined): run side by side, one's serial part
@@ -399,40 +461,43 @@ fn compare_sources_keeping(
                             &sources[q.source].paragraphs[q.paragraph].text[q.start..q.end]
                         })
                         .collect();
-                    statements::group(&quotes, &texts)
+                    match grouped {
+                        Grouped::Once => statements::group(quotes, &texts),
+                        Grouped::Kept { grouping, again } => {
+                            match again {
+                                Some((s, before)) => grouping.replace(quotes, &texts, s, before),
+                                None => *grouping = statements::Grouping::new(quotes, &texts),
+                            }
+                            grouping.statements(quotes)
+                        }
+                    }
                 },
                 || match judged {
                     Some(j) => {
-                        compare::support_again(j.index, &sources, &prints, j.s, &j.old, j.support)
+                        compare::support_again(j.index, sources, prints, j.s, &j.old, j.support)
                     }
-                    None => compare::best_support(&sources, &prints),
+                    None => compare::best_support(sources, prints),
                 },
             )
         },
         || {
             rayon::join(
-                || pairs.unwrap_or_else(|| compare::similarities(&prints)),
+                || pairs.unwrap_or_else(|| compare::similarities(prints)),
                 || {
                     let mut spellings =
-                        compare::name_spellings(&sources, project.participants.len());
-                    spellings.extend(compare::spellings(&sources, &project.variants));
+                        compare::name_spellings(sources, project.participants.len());
+                    spellings.extend(compare::spellings(sources, &project.variants));
                     spellings
                 },
             )
         },
     );
-    let analysis = Analysis {
-        sources,
-        quotes,
-        coverage,
-        mentions,
+    Across {
         statements,
         support,
         pairs,
         spellings,
-        figures,
-    };
-    (analysis, prints)
+    }
 }
 
 /// The index of the paragraphs' words that [`rematch_topic`] looks keywords

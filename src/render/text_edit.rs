@@ -46,8 +46,22 @@ impl Shown {
     /// Read from `analysis`, as a whole build (or the last edit) left it.
     pub fn of(project: &Project, analysis: &Analysis, s: usize) -> Shown {
         let members = |row: &Vec<usize>| row.iter().filter(|&&c| c > 0).count();
-        let statements = statement_prints(analysis, s);
-        let spoken = view::spoken(analysis, project.participants.len());
+        // This comes before the edited source's own page is served: the
+        // two passes over every statement side by side with the rest.
+        let (statements, (spoken, (topics, participants, unique, shared))) = rayon::join(
+            || statement_prints(analysis, s),
+            || {
+                (
+                    view::spoken(analysis, project.participants.len()),
+                    (
+                        view::topic_cards(project, analysis),
+                        view::participant_cards(project, analysis),
+                        unique(analysis),
+                        view::shared_statements(analysis),
+                    ),
+                )
+            },
+        );
         Shown {
             s,
             topic_pages: analysis
@@ -64,21 +78,17 @@ impl Shown {
                 })
                 .collect(),
             quote_pages: view::pages_for(analysis.statements.len(), QUOTES_PER_PAGE),
-            topics: view::topic_cards(project, analysis),
-            participants: view::participant_cards(project, analysis),
+            topics,
+            participants,
             mentioned: analysis.mentions.iter().map(|row| row[s] > 0).collect(),
-            unique: unique(analysis),
+            unique,
             pairs: analysis.pairs.clone(),
             spellings: analysis.spellings.clone(),
             spoken: spoken
                 .iter()
                 .map(|said| said.iter().map(|&k| statements[k]).collect())
                 .collect(),
-            counts: (
-                analysis.quotes.len(),
-                analysis.statements.len(),
-                view::shared_statements(analysis),
-            ),
+            counts: (analysis.quotes.len(), analysis.statements.len(), shared),
             statements,
         }
     }

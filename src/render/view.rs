@@ -699,15 +699,13 @@ impl<'a> Model<'a> {
 /// For each of `participants`, the statements they are quoted in, in order.
 pub(super) fn spoken(analysis: &Analysis, participants: usize) -> Vec<Vec<usize>> {
     let mut spoken: Vec<Vec<usize>> = vec![Vec::new(); participants];
+    let mut speakers: Vec<usize> = Vec::new();
     for (k, st) in analysis.statements.iter().enumerate() {
-        let mut speakers: Vec<usize> = st
-            .quotes
-            .iter()
-            .filter_map(|&q| analysis.quotes[q].speaker)
-            .collect();
+        speakers.clear();
+        speakers.extend(st.quotes.iter().filter_map(|&q| analysis.quotes[q].speaker));
         speakers.sort_unstable();
         speakers.dedup();
-        for p in speakers {
+        for &p in &speakers {
             spoken[p].push(k);
         }
     }
