@@ -328,18 +328,14 @@ pub fn compare_again(project: &Project, analysis: Analysis, kept: &mut Compared)
         // Without one source read again, the quotes are grouped afresh.
         again: reuse.as_ref().map(|r| (r.judged.s, r.quotes_before)),
     };
-    let across = compare_across(project, &sources, &quotes, &kept.prints, reuse, grouped);
-    Analysis {
+    let own = Own {
         sources,
         quotes,
         coverage,
         mentions,
-        statements: across.statements,
-        support: across.support,
-        pairs: across.pairs,
-        spellings: across.spellings,
         figures,
-    }
+    };
+    compare_across(project, own, &kept.prints, reuse, grouped)
 }
 
 /// How the quotes are grouped into statements.
@@ -415,38 +411,35 @@ pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
         sources.push(text);
         prints.push(one.prints);
     }
-    let across = compare_across(project, &sources, &quotes, &prints, None, Grouped::Once);
-    Analysis {
+    let own = Own {
         sources,
         quotes,
         coverage,
         mentions,
-        statements: across.statements,
-        support: across.support,
-        pairs: across.pairs,
-        spellings: across.spellings,
         figures,
-    }
+    };
+    compare_across(project, own, &prints, None, Grouped::Once)
 }
 
-/// What comparing the sources finds.
-struct Across {
-    statements: Vec<statements::Statement>,
-    support: Vec<Vec<Option<f64>>>,
-    pairs: Vec<compare::Pair>,
-    spellings: Vec<compare::Spelling>,
+/// What the analysis of each source on its own gives, gathered.
+struct Own {
+    sources: Vec<SourceText>,
+    quotes: Vec<Quote>,
+    coverage: Vec<Vec<usize>>,
+    mentions: Vec<Vec<usize>>,
+    figures: Vec<compare::Figure>,
 }
 
-/// The comparisons across `sources` (whose quotes are `quotes` and
-/// fingerprints `prints`), keeping what `reuse` says is unchanged.
+/// The analysis: `own`, and the comparisons across its sources (whose
+/// fingerprints are `prints`), keeping what `reuse` says is unchanged.
 fn compare_across(
     project: &Project,
-    sources: &[SourceText],
-    quotes: &[Quote],
+    own: Own,
     prints: &[compare::Prints],
     reuse: Option<Reuse>,
     grouped: Grouped,
-) -> Across {
+) -> Analysis {
+    let (sources, quotes) = (&own.sources, &own.quotes);
     let (judged, pairs) = reuse.map(|r| (r.judged, r.pairs)).unzip();
     // The four comparisons are independent, and each has serial parts (an
     // index built, groups joined): run side by side, one's serial part
@@ -492,11 +485,16 @@ fn compare_across(
             )
         },
     );
-    Across {
+    Analysis {
+        sources: own.sources,
+        quotes: own.quotes,
+        coverage: own.coverage,
+        mentions: own.mentions,
         statements,
         support,
         pairs,
         spellings,
+        figures: own.figures,
     }
 }
 
