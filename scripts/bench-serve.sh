@@ -42,10 +42,12 @@ target/release/dossier serve --root "$root" --port 0 > "$work/log" 2>&1 &
 server=$!
 restore() {
   kill "$server" 2>/dev/null || true
-  cp "$work/topic" "$topic" && cp "$work/article" "$article" && cp "$work/people" "$people"
-  cp "$work/config" "$config"
+  # The article last: for a Markdown article its text is the same file,
+  # saved after the title edits.
   if [ -f "$work/text" ]; then cp "$work/text" "$text"; fi
   if [ -f "$work/late" ]; then cp "$work/late" "$late"; fi
+  cp "$work/topic" "$topic" && cp "$work/article" "$article" && cp "$work/people" "$people"
+  cp "$work/config" "$config"
   cp "$work/style.css" "$root/themes/default/static/style.css"
   cp "$work/source.html" "$root/templates/source.html"
   for f in "${own[@]}"; do rm -f "$f"; done
