@@ -234,7 +234,12 @@ impl Compared {
                     || compare::ShingleIndex::new(&prints),
                 )
             },
-            || statements::Grouping::new(&analysis.quotes, &quote_texts(analysis)),
+            || {
+                statements::Grouping::new(
+                    &analysis.quotes,
+                    &quote_texts(&analysis.sources, &analysis.quotes),
+                )
+            },
         );
         Compared {
             prints,
@@ -260,6 +265,7 @@ pub fn read_again(project: &Project, analysis: &mut Analysis, kept: &mut Compare
         .replace(s, &old.content, &kept.prints[s].content);
     kept.shingles
         .replace(s, &old.shingles, &kept.prints[s].shingles);
+    // Quotes and figures are kept in source order.
     let from = analysis.quotes.partition_point(|q| q.source < s);
     let to = analysis.quotes.partition_point(|q| q.source <= s);
     kept.pending = Some(match kept.pending {
@@ -273,9 +279,6 @@ pub fn read_again(project: &Project, analysis: &mut Analysis, kept: &mut Compare
     analysis.coverage.iter_mut().for_each(|c| c[s] = 0);
     analysis.mentions.iter_mut().for_each(|m| m[s] = 0);
     count(&one.text, s, &mut analysis.coverage, &mut analysis.mentions);
-    // Quotes and figures are kept in source order.
-    let from = analysis.quotes.partition_point(|q| q.source < s);
-    let to = analysis.quotes.partition_point(|q| q.source <= s);
     analysis.quotes.splice(from..to, one.quotes);
     let from = analysis.figures.partition_point(|f| f.source < s);
     let to = analysis.figures.partition_point(|f| f.source <= s);
@@ -323,11 +326,6 @@ pub fn compare_again(project: &Project, analysis: Analysis, kept: &mut Compared)
         }),
         _ => None,
     };
-    let grouped = Grouped::Kept {
-        grouping: &mut kept.grouping,
-        // Without one source read again, the quotes are grouped afresh.
-        again: reuse.as_ref().map(|r| (r.judged.s, r.quotes_before)),
-    };
     let own = Own {
         sources,
         quotes,
@@ -335,28 +333,14 @@ pub fn compare_again(project: &Project, analysis: Analysis, kept: &mut Compared)
         mentions,
         figures,
     };
-    compare_across(project, own, &kept.prints, reuse, grouped)
+    compare_across(project, own, &kept.prints, reuse, Some(&mut kept.grouping))
 }
 
-/// How the quotes are grouped into statements.
-enum Grouped<'a> {
-    /// From scratch, nothing kept: a build.
-    Once,
-    /// Into `grouping`, kept for the next edit: made again from scratch,
-    /// or, when `again` names a source read again and its number of
-    /// quotes before, only what that source's edit changed.
-    Kept {
-        grouping: &'a mut statements::Grouping,
-        again: Option<(usize, usize)>,
-    },
-}
-
-/// Every quote's words, in the order of `analysis.quotes`.
-fn quote_texts(analysis: &Analysis) -> Vec<&str> {
-    analysis
-        .quotes
+/// Every quote's words, in the order of `quotes`.
+fn quote_texts<'a>(sources: &'a [SourceText], quotes: &[Quote]) -> Vec<&'a str> {
+    quotes
         .iter()
-        .map(|q| analysis.quote_text(q))
+        .map(|q| &sources[q.source].paragraphs[q.paragraph].text[q.start..q.end])
         .collect()
 }
 
@@ -397,28 +381,22 @@ fn count(text: &SourceText, s: usize, coverage: &mut [Vec<usize>], mentions: &mu
 /// The work across sources, on what [`read_sources`] made.
 pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
     let per_source = read.0;
-    let mut coverage = vec![vec![0; project.articles.len()]; project.topics.len()];
-    let mut mentions = vec![vec![0; project.articles.len()]; project.participants.len()];
-    let mut quotes = Vec::new();
-    let mut figures = Vec::new();
-    let mut sources = Vec::with_capacity(per_source.len());
+    let mut own = Own {
+        sources: Vec::with_capacity(per_source.len()),
+        quotes: Vec::new(),
+        coverage: vec![vec![0; project.articles.len()]; project.topics.len()],
+        mentions: vec![vec![0; project.articles.len()]; project.participants.len()],
+        figures: Vec::new(),
+    };
     let mut prints = Vec::with_capacity(per_source.len());
     for (s, one) in per_source.into_iter().enumerate() {
-        let text = one.text;
-        count(&text, s, &mut coverage, &mut mentions);
-        quotes.extend(one.quotes);
-        figures.extend(one.figures);
-        sources.push(text);
+        count(&one.text, s, &mut own.coverage, &mut own.mentions);
+        own.quotes.extend(one.quotes);
+        own.figures.extend(one.figures);
+        own.sources.push(one.text);
         prints.push(one.prints);
     }
-    let own = Own {
-        sources,
-        quotes,
-        coverage,
-        mentions,
-        figures,
-    };
-    compare_across(project, own, &prints, None, Grouped::Once)
+    compare_across(project, own, &prints, None, None)
 }
 
 /// What the analysis of each source on its own gives, gathered.
@@ -432,14 +410,18 @@ struct Own {
 
 /// The analysis: `own`, and the comparisons across its sources (whose
 /// fingerprints are `prints`), keeping what `reuse` says is unchanged.
+/// The quotes are grouped into `grouping` when `serve` keeps one (only
+/// where the source read again can change a pair, with `reuse`), else
+/// from scratch.
 fn compare_across(
     project: &Project,
     own: Own,
     prints: &[compare::Prints],
     reuse: Option<Reuse>,
-    grouped: Grouped,
+    grouping: Option<&mut statements::Grouping>,
 ) -> Analysis {
     let (sources, quotes) = (&own.sources, &own.quotes);
+    let again = reuse.as_ref().map(|r| (r.judged.s, r.quotes_before));
     let (judged, pairs) = reuse.map(|r| (r.judged, r.pairs)).unzip();
     // The four comparisons are independent, and each has serial parts (an
     // index built, groups joined): run side by side, one's serial part
@@ -448,22 +430,15 @@ fn compare_across(
         || {
             rayon::join(
                 || {
-                    let texts: Vec<&str> = quotes
-                        .iter()
-                        .map(|q: &Quote| {
-                            &sources[q.source].paragraphs[q.paragraph].text[q.start..q.end]
-                        })
-                        .collect();
-                    match grouped {
-                        Grouped::Once => statements::group(quotes, &texts),
-                        Grouped::Kept { grouping, again } => {
-                            match again {
-                                Some((s, before)) => grouping.replace(quotes, &texts, s, before),
-                                None => *grouping = statements::Grouping::new(quotes, &texts),
-                            }
-                            grouping.statements(quotes)
-                        }
+                    let texts = quote_texts(sources, quotes);
+                    let Some(grouping) = grouping else {
+                        return statements::group(quotes, &texts);
+                    };
+                    match again {
+                        Some((s, before)) => grouping.replace(quotes, &texts, s, before),
+                        None => *grouping = statements::Grouping::new(quotes, &texts),
                     }
+                    grouping.statements(quotes)
                 },
                 || match judged {
                     Some(j) => {
