@@ -860,48 +860,36 @@ pub struct Figure {
     pub unit: String,
 }
 
-/// Whether a word (any case) is a number word: "one" … "twelve", "dozens",
-/// "half". Asked of every word of every paragraph, so it is one `match` on a
-/// lower-cased copy rather than a comparison with each number word.
-fn is_number_word(word: &str) -> bool {
-    const LONGEST: usize = "thousands".len();
-    // Most words are ruled out by their length or first letter.
-    if !(3..=LONGEST).contains(&word.len()) || !may_start_number_word(word.as_bytes()[0]) {
-        return false;
-    }
-    let mut lower = [0u8; LONGEST];
-    let lower = &mut lower[..word.len()];
-    lower.copy_from_slice(word.as_bytes());
-    lower.make_ascii_lowercase();
-    matches!(
-        &*lower,
-        b"one"
-            | b"two"
-            | b"three"
-            | b"four"
-            | b"five"
-            | b"six"
-            | b"seven"
-            | b"eight"
-            | b"nine"
-            | b"ten"
-            | b"eleven"
-            | b"twelve"
-            | b"dozen"
-            | b"dozens"
-            | b"hundreds"
-            | b"thousands"
-            | b"millions"
-            | b"half"
-    )
-}
-/// Whether a number word can start with byte `b`.
-fn may_start_number_word(b: u8) -> bool {
-    matches!(
-        b.to_ascii_lowercase(),
-        b'd' | b'e' | b'f' | b'h' | b'm' | b'n' | b'o' | b's' | b't'
-    )
-}
+/// The number words ("one" … "twelve", "dozens", "half"), in any case: one
+/// automaton finds them in a paragraph, so the words that are not figures,
+/// nearly all, are never looked at one by one.
+static NUMBER_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        // "dozens", not "dozen" and an "s".
+        .match_kind(MatchKind::LeftmostLongest)
+        .build([
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "dozen",
+            "dozens",
+            "hundreds",
+            "thousands",
+            "millions",
+            "half",
+        ])
+        .expect("a few plain words")
+});
 
 const SKIP_FOR_UNIT: &[&str] = &[
     "more",
@@ -938,23 +926,11 @@ fn skipped_for_unit(word: &str) -> bool {
 /// number words, each with the word it counts.
 pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
-    for token in tokens(text, 0) {
+    for token in figure_tokens(text) {
         let (s, e) = (token.start, token.end);
         let tok = &text[s..e];
-        let has_digit = token.digit;
-        if !has_digit {
-            // The first letter rules out most words before the dash is looked for.
-            if !may_start_number_word(tok.as_bytes()[0]) {
-                continue;
-            }
-            let head = tok.as_bytes().iter().position(|&b| b == b'-');
-            let head = head.map_or(tok, |dash| &tok[..dash]);
-            if !is_number_word(head) {
-                continue;
-            }
-        }
         // Years on their own ("in 2014") are dates, which the timeline covers.
-        if has_digit
+        if token.digit
             && tok.len() == 4
             && tok.chars().all(|c| c.is_ascii_digit())
             && (1900..2100).contains(&tok.parse::<u32>().unwrap_or(0))
@@ -984,6 +960,45 @@ pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
         out.push((s, e, unit));
     }
     out
+}
+
+/// The tokens of [`tokens`] that are figures, in order: those holding a
+/// digit, and those whose head (up to a `-`) is a number word. Found from
+/// the digits and the number words, not by reading every token.
+fn figure_tokens(text: &str) -> Vec<Token> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while let Some(k) = bytes[i..].iter().position(u8::is_ascii_digit) {
+        let token = token_at(text, i + k);
+        i = token.end.max(i + k + 1);
+        found.push(token);
+    }
+    for m in NUMBER_WORDS.find_iter(text) {
+        let token = token_at(text, m.start());
+        let head_ends = token.end == m.end() || bytes.get(m.end()) == Some(&b'-');
+        if token.start == m.start() && head_ends && !token.digit {
+            found.push(token);
+        }
+    }
+    found.sort_unstable_by_key(|t| t.start);
+    found
+}
+
+/// The token of [`tokens`] holding byte `at`, a letter or digit.
+fn token_at(text: &str, at: usize) -> Token {
+    // Back to the start of the run of characters that are not separators:
+    // the token is the first that starts in it.
+    let mut run = at;
+    while let Some(c) = text[..run].chars().next_back() {
+        if class_of(c) == SEPARATOR {
+            break;
+        }
+        run -= c.len_utf8();
+    }
+    tokens(text, run)
+        .next()
+        .expect("a letter or digit starts a token")
 }
 
 /// What an ASCII byte is to a token of [`tokens`].
@@ -1042,13 +1057,19 @@ impl Tokens<'_> {
             (ASCII_CLASS[usize::from(b)], 1)
         } else {
             let c = self.text[i..].chars().next().unwrap_or(' ');
-            let class = if c.is_alphanumeric() {
-                LETTER
-            } else {
-                SEPARATOR
-            };
-            (class, c.len_utf8())
+            (class_of(c), c.len_utf8())
         }
+    }
+}
+
+/// What a character is to a token of [`tokens`].
+fn class_of(c: char) -> u8 {
+    if c.is_ascii() {
+        ASCII_CLASS[c as usize]
+    } else if c.is_alphanumeric() {
+        LETTER
+    } else {
+        SEPARATOR
     }
 }
 
@@ -1216,13 +1237,34 @@ mod tests {
     }
 
     #[test]
-    fn number_words_are_known_in_any_case() {
-        for w in ["one", "Twelve", "DOZENS", "half", "thousands"] {
-            assert!(is_number_word(w), "{w}");
-        }
-        for w in ["on", "tens", "halves", "thousandss", "", "éleven"] {
-            assert!(!is_number_word(w), "{w}");
-        }
+    fn number_words_are_figures_in_any_case_and_only_as_a_head() {
+        let text = "One, Twelve DOZENS half thousands-strong; on tens halves \
+                    thousandss someone éleven often five,six one% -ten x-two nine- \
+                    dozen. (Seven) three.5 “four” 2,000 $4.5bn 12-hour 2014";
+        let found: Vec<&str> = figures(text)
+            .iter()
+            .map(|(s, e, _)| &text[*s..*e])
+            .collect();
+        assert_eq!(
+            found,
+            [
+                "One",
+                "Twelve",
+                "DOZENS",
+                "half",
+                "thousands-strong",
+                "ten",
+                "nine",
+                "dozen",
+                "Seven",
+                "three.5",
+                "four",
+                "2,000",
+                "$4.5bn",
+                "12-hour",
+                "2014"
+            ]
+        );
     }
 
     #[test]

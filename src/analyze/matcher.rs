@@ -35,16 +35,33 @@ pub struct Matcher {
 /// Text folded for matching, with the way back to the original offsets.
 pub struct Folded {
     pub text: String,
-    /// `origin[i]` is the byte offset in the original text of folded byte `i`;
-    /// one extra entry maps the end.
-    origin: Vec<usize>,
+    /// Where folded bytes map back to the original text: from folded byte
+    /// `f` of an entry `(f, o)` on, up to the next entry, folded byte `f + k`
+    /// came from original byte `o + k`. Most paragraphs fold a byte to a
+    /// byte and need one entry; a map of every byte would be written eight
+    /// bytes for each byte of text.
+    anchors: Vec<(usize, usize)>,
+}
+
+/// Builds [`Folded::anchors`]: an entry only where the offsets stop moving
+/// together.
+#[derive(Default)]
+struct Anchors(Vec<(usize, usize)>);
+
+impl Anchors {
+    /// Folded byte `folded` came from original byte `original`.
+    fn map(&mut self, folded: usize, original: usize) {
+        if !matches!(self.0.last(), Some(&(f, o)) if original.checked_sub(o) == Some(folded - f)) {
+            self.0.push((folded, original));
+        }
+    }
 }
 
 /// Folds case, typographic quotes and runs of white space, keeping a map of
 /// offsets so matches can be shown in the original, unfolded text.
 pub fn fold(text: &str) -> Folded {
     let mut out = String::with_capacity(text.len());
-    let mut origin = Vec::with_capacity(text.len() + 1);
+    let mut origin = Anchors::default();
     let mut last_space = false;
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -63,17 +80,17 @@ pub fn fold(text: &str) -> Folded {
         }
         if i > start {
             let from = out.len();
+            origin.map(from, start);
             out.push_str(&text[start..i]);
             out[from..].make_ascii_lowercase();
-            origin.extend(start..i);
             last_space = space;
             continue;
         }
         // Other white space, or a second space: at most one space out.
         if bytes[i].is_ascii() {
             if !last_space {
+                origin.map(out.len(), i);
                 out.push(' ');
-                origin.push(i);
             }
             last_space = true;
             i += 1;
@@ -100,18 +117,23 @@ pub fn fold(text: &str) -> Folded {
         }
         let at = i - c.len_utf8();
         if plain.is_ascii() {
+            origin.map(out.len(), at);
             out.push(plain.to_ascii_lowercase());
-            origin.push(at);
         } else {
+            // Every byte of what the character folds to maps to its start.
             for lower in plain.to_lowercase() {
-                let before = out.len();
+                for k in 0..lower.len_utf8() {
+                    origin.map(out.len() + k, at);
+                }
                 out.push(lower);
-                origin.extend(std::iter::repeat_n(at, out.len() - before));
             }
         }
     }
-    origin.push(text.len());
-    Folded { text: out, origin }
+    origin.map(out.len(), text.len());
+    Folded {
+        text: out,
+        anchors: origin.0,
+    }
 }
 
 /// `char::is_whitespace` for ASCII, which `u8::is_ascii_whitespace` is not
@@ -134,14 +156,16 @@ impl Folded {
     }
 
     pub fn original(&self, folded_offset: usize) -> usize {
-        self.origin[folded_offset]
+        let k = self.anchors.partition_point(|&(f, _)| f <= folded_offset);
+        let (f, o) = self.anchors[k - 1];
+        o + (folded_offset - f)
     }
 
     /// True when `offset` falls inside the several characters one original
     /// character folded into ("İ" lowercases to "i" and a combining dot): a
     /// match may not start or end there, or it would cover half a letter.
     fn splits_a_char(&self, offset: usize) -> bool {
-        offset > 0 && offset < self.text.len() && self.origin[offset] == self.origin[offset - 1]
+        offset > 0 && offset < self.text.len() && self.original(offset) == self.original(offset - 1)
     }
 }
 
@@ -541,6 +565,36 @@ mod tests {
         assert_eq!(f.text, "a \"b\"");
         assert_eq!(f.original(2), 3);
         assert_eq!(f.original(f.text.len()), "A  “B”".len());
+    }
+
+    #[test]
+    fn every_folded_byte_maps_to_the_start_of_its_character() {
+        // The map is kept as a few anchors: checked here against the start
+        // of the character each folded byte came from, byte by byte.
+        for text in [
+            "",
+            "  lead and trail  ",
+            "İstanbul’s ÉTÉ\u{a0}\u{a0}x\t\ty ẞ ǅ",
+            "a\u{2019}\u{2019}b \u{201C}c\u{201D}  \u{2011}d",
+            "\u{130}\u{130}\u{212A}",
+        ] {
+            let f = fold(text);
+            let mut expected = Vec::new();
+            for (at, c) in text.char_indices() {
+                let kept = fold(&c.to_string()).text.len();
+                // A space folded into the one before it leaves nothing.
+                let kept = if c.is_whitespace() && expected.last().is_some_and(|&(_, w)| w) {
+                    0
+                } else {
+                    kept
+                };
+                expected.extend(std::iter::repeat_n((at, c.is_whitespace()), kept));
+            }
+            let expected: Vec<usize> = expected.into_iter().map(|(at, _)| at).collect();
+            let got: Vec<usize> = (0..f.text.len()).map(|k| f.original(k)).collect();
+            assert_eq!(got, expected, "{text:?}");
+            assert_eq!(f.original(f.text.len()), text.len());
+        }
     }
 
     #[test]
