@@ -47,7 +47,12 @@ pub fn word_hashes(text: &str) -> Vec<u64> {
 fn word_slices(folded: &str) -> impl Iterator<Item = &str> {
     word_runs(folded)
         .map(|w| {
-            let w = w.trim_matches('\'');
+            // Apostrophes are ASCII: trimmed by byte, the slices stay on
+            // character boundaries.
+            let b = w.as_bytes();
+            let from = b.iter().take_while(|&&c| c == b'\'').count();
+            let to = b.len() - b[from..].iter().rev().take_while(|&&c| c == b'\'').count();
+            let w = &w[from..to];
             let w = w.strip_suffix("'s").unwrap_or(w);
             if more_chars_than(w, 4) {
                 w.strip_suffix('s').unwrap_or(w)
@@ -58,37 +63,45 @@ fn word_slices(folded: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// Which ASCII bytes are word characters: letters, digits and apostrophes.
+const ASCII_WORD: [bool; 128] = {
+    let mut word = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        word[b] = c.is_ascii_alphanumeric() || c == b'\'';
+        b += 1;
+    }
+    word
+};
+
 /// Runs of letters, digits and apostrophes. ASCII, nearly all of the text,
-/// is classified a byte at a time, without decoding.
+/// is classified a byte at a time, by table, without decoding.
 fn word_runs(text: &str) -> impl Iterator<Item = &str> {
     let bytes = text.as_bytes();
-    // Whether a word character starts at `i`, and its length.
-    let word_at = move |i: usize| -> (bool, usize) {
-        let b = bytes[i];
-        if b.is_ascii() {
-            (b.is_ascii_alphanumeric() || b == b'\'', 1)
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), c.len_utf8())
+    // The first byte from `i` on that is (or is not, with `word` false) a
+    // word character's.
+    let scan = move |mut i: usize, word: bool| -> usize {
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii() {
+                if ASCII_WORD[usize::from(b)] == word {
+                    break;
+                }
+                i += 1;
+            } else {
+                let c = text[i..].chars().next().unwrap_or(' ');
+                if c.is_alphanumeric() == word {
+                    break;
+                }
+                i += c.len_utf8();
+            }
         }
+        i
     };
     let mut i = 0;
     std::iter::from_fn(move || {
-        while i < bytes.len() {
-            let (word, width) = word_at(i);
-            if word {
-                break;
-            }
-            i += width;
-        }
-        let start = i;
-        while i < bytes.len() {
-            let (word, width) = word_at(i);
-            if !word {
-                break;
-            }
-            i += width;
-        }
+        let start = scan(i, true);
+        i = scan(start, false);
         (start < i).then(|| &text[start..i])
     })
 }

@@ -186,15 +186,18 @@ fn quote_marks(text: &str) -> Vec<(usize, usize, usize, usize)> {
     let mut spans = Vec::new();
     let mut open_curly: Vec<usize> = Vec::new();
     let mut straight_open: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        match c {
-            '“' => open_curly.push(i),
-            '”' => {
+    // The marks are `"` and, UTF-8 encoded, E2 80 9C and E2 80 9D: found by
+    // their first byte, the rest of the text never decoded.
+    let bytes = text.as_bytes();
+    for i in memchr::memchr2_iter(b'"', 0xE2, bytes) {
+        match &bytes[i..bytes.len().min(i + 3)] {
+            [0xE2, 0x80, 0x9C] => open_curly.push(i),
+            [0xE2, 0x80, 0x9D] => {
                 if let Some(open) = open_curly.pop() {
-                    spans.push((open, i + c.len_utf8(), open + '“'.len_utf8(), i));
+                    spans.push((open, i + '”'.len_utf8(), open + '“'.len_utf8(), i));
                 }
             }
-            '"' => match straight_open.take() {
+            [b'"', ..] => match straight_open.take() {
                 Some(open) => spans.push((open, i + 1, open + 1, i)),
                 None => straight_open = Some(i),
             },
