@@ -6,11 +6,12 @@
 # same articles with Hugo from ../shared/bench/gen_corpus.py's Hugo view, in
 # the same run, and prints the ratios. See BENCHMARKS.md for the figures.
 #
-#   scripts/bench.sh [--sizes "1000 10000 50000"] [--hugo [--repeat N]] [--tmpfs] [--smoke]
+#   scripts/bench.sh [--sizes "1000 10000 50000"] [--hugo] [--repeat N] [--tmpfs] [--smoke]
 #
-# --repeat N (with --hugo) builds with dossier and Hugo in turn N times more
+# --repeat N with --hugo builds with dossier and Hugo in turn N times more
 # and prints each round's ratio and their median, since one run on a shared
-# machine can be off by a third.
+# machine can be off by a third. Without --hugo it builds the two largest
+# sizes in turn N times and prints the ratio of their times (the growth).
 # --smoke builds 200 articles once and checks the build succeeds (for CI).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +26,7 @@ while [ $# -gt 0 ]; do
     --tmpfs) tmpfs=1; shift ;;
     --repeat) repeat="$2"; shift 2 ;;
     --smoke) sizes="200"; shift ;;
-    *) echo "usage: scripts/bench.sh [--sizes \"N ...\"] [--hugo [--repeat N]] [--tmpfs] [--smoke]" >&2; exit 2 ;;
+    *) echo "usage: scripts/bench.sh [--sizes \"N ...\"] [--hugo] [--repeat N] [--tmpfs] [--smoke]" >&2; exit 2 ;;
   esac
 done
 cargo build --quiet --release --example synth
@@ -45,6 +46,9 @@ measure() { # label, command...: prints wall, user+sys, peak RSS
   printf '%-22s wall %6.2f s  cpu %6.2f s  peak %7.0f MiB\n' "$label" "$wall" "$(echo "$user + $sys" | bc)" "$(echo "$rss / 1024" | bc)"
   echo "$wall" > "$work/last-wall"
 }
+
+# The median of the numbers on standard input, one per line.
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "dossier benchmark, $(date -u +%Y-%m-%d), $(nproc) cores, $(uname -m)"
 for n in $sizes; do
@@ -75,7 +79,7 @@ for n in $sizes; do
       ratios+=("$(echo "$dwall / $hwall" | bc -l)")
     done
     if [ "$repeat" -gt 0 ]; then
-      median=$(printf '%s\n' "${ratios[@]}" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
+      median=$(printf '%s\n' "${ratios[@]}" | median)
       printf '    ratios by round: %s; median %.2f\n' "$(printf '%.2f ' "${ratios[@]}")" "$median"
     fi
   fi
@@ -84,3 +88,23 @@ for n in $sizes; do
   measure "cp -r output (floor)" cp -r "$outbase/d$n" "$outbase/cpo$n"
   rm -rf "$outbase/d$n" "$outbase/h$n" "$outbase/cp$n" "$outbase/cpo$n"
 done
+
+
+# Growth, without --hugo: the two largest sizes built in turn, so that the
+# machine's drift during the run slows both alike.
+set -- $sizes
+if [ "$hugo" = 0 ] && [ "$repeat" -gt 0 ] && [ $# -ge 2 ]; then
+  small="${*: -2:1}"
+  large="${*: -1}"
+  echo "== growth: $large against $small articles, built in turn"
+  ratios=()
+  for ((r = 1; r <= repeat; r++)); do
+    measure "  $small, round $r" "$bin" build --root "$work/c$small" --output "$outbase/d$small" --quiet
+    swall=$(cat "$work/last-wall")
+    measure "  $large, round $r" "$bin" build --root "$work/c$large" --output "$outbase/d$large" --quiet
+    lwall=$(cat "$work/last-wall")
+    ratios+=("$(echo "$lwall / $swall" | bc -l)")
+    rm -rf "$outbase/d$small" "$outbase/d$large"
+  done
+  printf '    ratios by round: %s; median %.2f\n' "$(printf '%.2f ' "${ratios[@]}")" "$(printf '%s\n' "${ratios[@]}" | median)"
+fi
