@@ -873,36 +873,31 @@ pub struct Figure {
     pub unit: String,
 }
 
-/// The number words ("one" … "twelve", "dozens", "half"), in any case: one
-/// automaton finds them in a paragraph, so the words that are not figures,
-/// nearly all, are never looked at one by one.
-static NUMBER_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        // "dozens", not "dozen" and an "s".
-        .match_kind(MatchKind::LeftmostLongest)
-        .build([
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "dozen",
-            "dozens",
-            "hundreds",
-            "thousands",
-            "millions",
-            "half",
-        ])
-        .expect("a few plain words")
-});
+/// The number words ("one" … "twelve", "dozens", "half"), in any case: the
+/// automaton that finds the topics' and participants' phrases in every
+/// paragraph finds them too ([`super::matcher::Matcher::with_number_words`]),
+/// so the words that are not figures, nearly all, are never looked at one by
+/// one.
+pub const NUMBER_WORDS: &[&str] = &[
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "dozen",
+    "dozens",
+    "hundreds",
+    "thousands",
+    "millions",
+    "half",
+];
 
 const SKIP_FOR_UNIT: &[&str] = &[
     "more",
@@ -936,10 +931,12 @@ fn skipped_for_unit(word: &str) -> bool {
 }
 
 /// The figures of a paragraph: digits (with %, $, bn, m, -hour …) and
-/// number words, each with the word it counts.
-pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
+/// number words, each with the word it counts. `number_words` are where the
+/// [`NUMBER_WORDS`] are in `text` as whole words, as the matcher finds them,
+/// in any order.
+pub fn figures(text: &str, number_words: &[(usize, usize)]) -> Vec<(usize, usize, String)> {
     let mut out = Vec::new();
-    for token in figure_tokens(text) {
+    for token in figure_tokens(text, number_words) {
         let (s, e) = (token.start, token.end);
         let tok = &text[s..e];
         // Years on their own ("in 2014") are dates, which the timeline covers.
@@ -978,7 +975,7 @@ pub fn figures(text: &str) -> Vec<(usize, usize, String)> {
 /// The tokens of [`tokens`] that are figures, in order: those holding a
 /// digit, and those whose head (up to a `-`) is a number word. Found from
 /// the digits and the number words, not by reading every token.
-fn figure_tokens(text: &str) -> Vec<Token> {
+fn figure_tokens(text: &str, number_words: &[(usize, usize)]) -> Vec<Token> {
     let bytes = text.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -987,10 +984,12 @@ fn figure_tokens(text: &str) -> Vec<Token> {
         i = token.end.max(i + k + 1);
         found.push(token);
     }
-    for m in NUMBER_WORDS.find_iter(text) {
-        let token = token_at(text, m.start());
-        let head_ends = token.end == m.end() || bytes.get(m.end()) == Some(&b'-');
-        if token.start == m.start() && head_ends && !token.digit {
+    // A word the matcher found (on word boundaries, the longest and the
+    // shorter of "dozens" both) is a figure when it is a token's head.
+    for &(start, end) in number_words {
+        let token = token_at(text, start);
+        let head_ends = token.end == end || bytes.get(end) == Some(&b'-');
+        if token.start == start && head_ends && !token.digit {
             found.push(token);
         }
     }
@@ -1124,6 +1123,13 @@ impl Iterator for Tokens<'_> {
 mod tests {
     use super::*;
     use crate::analyze::Paragraph;
+
+    /// The figures of `text`, its number words found as the analysis finds them.
+    fn figures(text: &str) -> Vec<(usize, usize, String)> {
+        use crate::analyze::matcher::{Matcher, fold};
+        let matcher = Matcher::with_number_words(&[], &[], NUMBER_WORDS);
+        super::figures(text, &matcher.find_folded(&fold(text)).number_words)
+    }
 
     fn prints_of(sources: &[SourceText]) -> Vec<Prints> {
         sources.iter().map(|s| Prints::of(&s.paragraphs)).collect()

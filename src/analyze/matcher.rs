@@ -15,6 +15,8 @@ use rayon::prelude::*;
 pub enum Owner {
     Topic(usize),
     Participant(usize),
+    /// One of the number words the figures are found by.
+    NumberWord,
 }
 
 /// A match in the original text: `start..end` are byte offsets into it.
@@ -294,9 +296,30 @@ fn run_hash(run: &[u8]) -> u32 {
     h.finish() as u32
 }
 
+/// What [`Matcher::find_folded`] finds in a paragraph.
+pub struct Found {
+    pub topics: Vec<Hit>,
+    pub participants: Vec<Hit>,
+    /// Where the number words are, as `(start, end)` in the original text,
+    /// in no particular order (none unless the matcher was made
+    /// [`Matcher::with_number_words`]).
+    pub number_words: Vec<(usize, usize)>,
+}
+
 impl Matcher {
     /// `topics[i]` and `participants[j]` are the phrases of topic `i` and participant `j`.
     pub fn new(topics: &[Vec<String>], participants: &[Vec<String>]) -> Matcher {
+        Matcher::with_number_words(topics, participants, &[])
+    }
+
+    /// As [`Matcher::new`], also finding `number_words`, whole words in any
+    /// case: the figures need them in every paragraph, and the one pass
+    /// that finds the phrases finds them too.
+    pub fn with_number_words(
+        topics: &[Vec<String>],
+        participants: &[Vec<String>],
+        number_words: &[&str],
+    ) -> Matcher {
         let mut phrases: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
@@ -310,6 +333,8 @@ impl Matcher {
                     .enumerate()
                     .flat_map(|(i, ps)| ps.iter().map(move |p| (Owner::Participant(i), p))),
             );
+        let numbers: Vec<String> = number_words.iter().map(|w| w.to_string()).collect();
+        let all = all.chain(numbers.iter().map(|w| (Owner::NumberWord, w)));
         for (owner, phrase) in all {
             let folded = fold(phrase.trim()).text;
             if folded.is_empty() {
@@ -344,16 +369,22 @@ impl Matcher {
     /// hits, each sorted by position. Overlapping matches of one owner are
     /// merged, so "Donald Trump" counts once, not also as "Trump".
     pub fn find(&self, text: &str) -> (Vec<Hit>, Vec<Hit>) {
-        self.find_folded(&fold(text))
+        let found = self.find_folded(&fold(text));
+        (found.topics, found.participants)
     }
 
     /// As [`Matcher::find`], on text already folded (offsets of the hits
-    /// are in the original text).
-    pub fn find_folded(&self, folded: &Folded) -> (Vec<Hit>, Vec<Hit>) {
+    /// are in the original text), and the number words.
+    pub fn find_folded(&self, folded: &Folded) -> Found {
         let mut topics = Vec::new();
         let mut participants = Vec::new();
+        let mut number_words = Vec::new();
         let Some(automaton) = &self.automaton else {
-            return (topics, participants);
+            return Found {
+                topics,
+                participants,
+                number_words,
+            };
         };
         let hay = folded.text.as_str();
         for m in automaton.find_overlapping_iter(hay) {
@@ -377,10 +408,15 @@ impl Matcher {
                         end,
                         owner: i,
                     }),
+                    Owner::NumberWord => number_words.push((start, end)),
                 }
             }
         }
-        (merge(topics), longest(merge(participants)))
+        Found {
+            topics: merge(topics),
+            participants: longest(merge(participants)),
+            number_words,
+        }
     }
 }
 
@@ -448,6 +484,25 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         Matcher::new(&v(topics), &v(people))
+    }
+
+    #[test]
+    fn number_words_are_found_apart_from_the_phrases_that_share_them() {
+        let phrases = vec![vec!["half".to_string()]];
+        let matcher = Matcher::with_number_words(&phrases, &[], &["half", "two", "dozen"]);
+        let text = "Half of the TWO sides, dozens said; half-hearted, twofold.";
+        let found = matcher.find_folded(&fold(text));
+        let at = |(s, e): (usize, usize)| &text[s..e];
+        let mut words: Vec<&str> = found.number_words.iter().map(|&w| at(w)).collect();
+        words.sort_unstable();
+        assert_eq!(words, ["Half", "TWO", "half"]);
+        let topic: Vec<&str> = found.topics.iter().map(|h| at((h.start, h.end))).collect();
+        assert_eq!(topic, ["Half", "half"]);
+        assert!(found.participants.is_empty());
+        // Made without them, the matcher finds none.
+        let plain = Matcher::new(&phrases, &[]).find_folded(&fold(text));
+        assert!(plain.number_words.is_empty());
+        assert_eq!(plain.topics, found.topics);
     }
 
     #[test]

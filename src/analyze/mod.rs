@@ -173,7 +173,7 @@ fn matcher_of(project: &Project) -> Matcher {
             names
         })
         .collect();
-    Matcher::new(&topic_phrases, &participant_phrases)
+    Matcher::with_number_words(&topic_phrases, &participant_phrases, compare::NUMBER_WORDS)
 }
 
 pub fn read_sources(project: &Project) -> SourcesRead {
@@ -563,15 +563,15 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnaly
         // Folded once, for the matcher, the word count and the comparison's
         // fingerprints.
         let folded = matcher::fold(&block.text);
-        let (topic_hits, participant_hits) = matcher.find_folded(&folded);
+        let found = matcher.find_folded(&folded);
         words += folded.word_count();
         folded_texts.push(folded.text);
         let para = Paragraph::new(
             i + 1,
             block.text,
             block.heading,
-            topic_hits,
-            participant_hits,
+            found.topics,
+            found.participants,
         );
         if !para.heading {
             for q in quotes::extract(&para.text, &para.participant_hits) {
@@ -585,7 +585,7 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnaly
                 });
             }
         }
-        for (start, end, unit) in compare::figures(&para.text) {
+        for (start, end, unit) in compare::figures(&para.text, &found.number_words) {
             figures.push(compare::Figure {
                 source: s,
                 paragraph: i,
