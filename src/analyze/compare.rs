@@ -368,15 +368,23 @@ fn judge<'a>(
 /// word. `key` gives a word's number of postings and its place in the
 /// paragraph.
 fn select_probes<T>(words: &mut [T], key: impl Fn(&T) -> (usize, usize)) -> usize {
-    let rare = words
-        .iter()
-        .filter(|w| key(w).0 <= RARE_DF)
-        .count()
-        .max(MIN_PROBES.min(words.len()));
-    if rare < words.len() {
-        words.select_nth_unstable_by_key(rare, key);
+    let is_rare = |w: &T| key(w).0 <= RARE_DF;
+    let rare = words.iter().filter(|w| is_rare(w)).count();
+    let probes = rare.max(MIN_PROBES.min(words.len()));
+    if probes == rare {
+        // The rare words are the rarest, whatever their order: moved to
+        // the front in one pass, with no selection.
+        let mut front = 0;
+        for i in 0..words.len() {
+            if is_rare(&words[i]) {
+                words.swap(front, i);
+                front += 1;
+            }
+        }
+    } else if probes < words.len() {
+        words.select_nth_unstable_by_key(probes, key);
     }
-    rare
+    probes
 }
 
 /// For every paragraph, the best share of its content words found in one
@@ -1252,6 +1260,37 @@ mod tests {
         // and below it; the first, a middle and the last source.
         for (n, edited) in [(40, 17), (40, 0), (40, 39), (8, 0), (8, 3), (8, 7)] {
             indexes_follow_edits_to(n, edited);
+        }
+    }
+
+    #[test]
+    fn the_probes_are_the_rarest_words_however_they_are_picked() {
+        // Against sorting every word by its number of postings and place:
+        // the same words, as a set, with few and with many rare ones.
+        let mut seed = 1u64;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize
+        };
+        for n in 0..40 {
+            for spread in [25, 40, 400] {
+                let words: Vec<(usize, usize)> = (0..n).map(|k| (next() % spread, k)).collect();
+                let mut picked = words.clone();
+                let count = select_probes(&mut picked, |&w| w);
+                let rare = words.iter().filter(|w| w.0 <= RARE_DF).count();
+                assert_eq!(count, rare.max(MIN_PROBES.min(n)));
+                let mut sorted = words;
+                sorted.sort_unstable();
+                let mut chosen = picked[..count].to_vec();
+                chosen.sort_unstable();
+                assert_eq!(
+                    chosen,
+                    sorted[..count],
+                    "{n} words, postings under {spread}"
+                );
+            }
         }
     }
 
