@@ -624,14 +624,7 @@ impl<'m> Pages<'_, 'm> {
                 .map(|(v, _)| v)
                 .collect();
         }
-        let mut people: Vec<_> = people
-            .into_iter()
-            .map(|(p, count)| Counted {
-                item: m.participants[p].brief(),
-                count,
-            })
-            .collect();
-        people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(b.item.name)));
+        let people = m.counted_participants(people);
         let count = m.topic_pages(t);
         let pages = page_links(count, number, |k| {
             format!("{root}{}", view::topic_page_href(slug, k))
@@ -647,7 +640,7 @@ impl<'m> Pages<'_, 'm> {
             sources_total: usize,
             /// Each rendered by `partials/quote.html`.
             quotes_html: String,
-            participants: Vec<Counted<view::Brief<'a>>>,
+            participants: Vec<Counted<tera::Value>>,
             /// Each rendered by `partials/figure_row.html`.
             figures_html: String,
             events: Vec<EventView>,
@@ -709,18 +702,11 @@ impl<'m> Pages<'_, 'm> {
             .filter(|&i| view::is_unique(m.analysis, s, i))
             .count();
         let quotes_html = self.quotes_html(own_quotes, &mut items, &path, "sources")?;
-        let topics: Vec<_> = m
-            .topics
-            .iter()
-            .enumerate()
-            .filter_map(|(t, card)| {
-                let count = m.analysis.coverage[t][s];
-                (count > 0).then(|| Counted {
-                    item: card.brief(),
-                    count,
-                })
-            })
-            .collect();
+        let topics = m.counted_topics(
+            (0..m.topics.len())
+                .map(|t| (t, m.analysis.coverage[t][s]))
+                .filter(|&(_, count)| count > 0),
+        );
         // Counted from the source's own matches: looking up every
         // participant's column of the mention counts would cost a cache
         // miss each, for each of thousands of source pages.
@@ -730,14 +716,7 @@ impl<'m> Pages<'_, 'm> {
                 *named.entry(h.owner).or_default() += 1;
             }
         }
-        let mut people: Vec<_> = named
-            .into_iter()
-            .map(|(p, count)| Counted {
-                item: m.participants[p].brief(),
-                count,
-            })
-            .collect();
-        people.sort_by(|a, b| b.count.cmp(&a.count).then(a.item.name.cmp(b.item.name)));
+        let people = m.counted_participants(named);
         #[derive(Serialize)]
         struct SourcePage<'a> {
             source: &'a SourceCard,
@@ -746,8 +725,8 @@ impl<'m> Pages<'_, 'm> {
             paragraphs_html: String,
             /// Each rendered by `partials/quote.html`.
             quotes_html: String,
-            topics: Vec<Counted<view::Brief<'a>>>,
-            participants: Vec<Counted<view::Brief<'a>>>,
+            topics: Vec<Counted<tera::Value>>,
+            participants: Vec<Counted<tera::Value>>,
             similar: Vec<PairView>,
             single_source: usize,
         }
@@ -833,13 +812,7 @@ impl<'m> Pages<'_, 'm> {
                 }
             }
         }
-        let topics: Vec<_> = topics
-            .into_iter()
-            .map(|(t, count)| Counted {
-                item: m.topics[t].brief(),
-                count,
-            })
-            .collect();
+        let topics = m.counted_topics(topics);
         let count = m.participant_pages(p);
         let pages = page_links(count, number, |k| {
             format!("{root}{}", view::participant_page_href(id, k))
@@ -851,7 +824,7 @@ impl<'m> Pages<'_, 'm> {
             groups: Vec<PassageGroup>,
             /// Each rendered by `partials/statement.html`.
             statements: Vec<String>,
-            topics: Vec<Counted<view::Brief<'a>>>,
+            topics: Vec<Counted<tera::Value>>,
             spellings: Vec<SpellingView<'a>>,
             /// This page's number, and the pager (empty for a single page).
             number: usize,

@@ -310,6 +310,9 @@ pub struct Values {
     pub topic_links: Vec<tera::Value>,
     /// …and by participant.
     pub participant_links: Vec<tera::Value>,
+    /// [`Brief`]s, by topic and by participant.
+    pub topic_briefs: Vec<tera::Value>,
+    pub participant_briefs: Vec<tera::Value>,
 }
 
 impl Values {
@@ -333,6 +336,14 @@ impl Values {
             participant_links: participants
                 .iter()
                 .map(|p| link(&p.name, &p.href))
+                .collect(),
+            topic_briefs: topics
+                .iter()
+                .map(|t| tera::Value::from_serializable(&t.brief()))
+                .collect(),
+            participant_briefs: participants
+                .iter()
+                .map(|p| tera::Value::from_serializable(&p.brief()))
                 .collect(),
         }
     }
@@ -367,6 +378,41 @@ pub fn topic_page_href(slug: &str, number: usize) -> String {
 const SIMILAR_PER_SOURCE: usize = 10;
 
 impl Model<'_> {
+    /// The participants of `counts` (participant, count) as [`Brief`]s
+    /// with their counts, the most counted first, then by name.
+    pub fn counted_participants(
+        &self,
+        counts: impl IntoIterator<Item = (usize, usize)>,
+    ) -> Vec<Counted<tera::Value>> {
+        let mut counts: Vec<(usize, usize)> = counts.into_iter().collect();
+        counts.sort_by(|&(a, m), &(b, n)| {
+            n.cmp(&m)
+                .then(self.participants[a].name.cmp(&self.participants[b].name))
+        });
+        counts
+            .into_iter()
+            .map(|(p, count)| Counted {
+                item: self.values.participant_briefs[p].clone(),
+                count,
+            })
+            .collect()
+    }
+
+    /// The topics of `counts` (topic, count) as [`Brief`]s with their
+    /// counts, in the order given.
+    pub fn counted_topics(
+        &self,
+        counts: impl IntoIterator<Item = (usize, usize)>,
+    ) -> Vec<Counted<tera::Value>> {
+        counts
+            .into_iter()
+            .map(|(t, count)| Counted {
+                item: self.values.topic_briefs[t].clone(),
+                count,
+            })
+            .collect()
+    }
+
     /// Source `s` as a [`SourceRef`], for a template.
     pub fn source_ref(&self, s: usize) -> tera::Value {
         self.values.source_refs[s]
