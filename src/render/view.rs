@@ -377,6 +377,20 @@ pub fn topic_page_href(slug: &str, number: usize) -> String {
 /// How many similar sources a source's page lists.
 const SIMILAR_PER_SOURCE: usize = 10;
 
+/// `briefs[k]` with its count, for each `(k, count)` of `counts`.
+fn counted(
+    briefs: &[tera::Value],
+    counts: impl IntoIterator<Item = (usize, usize)>,
+) -> Vec<Counted<tera::Value>> {
+    counts
+        .into_iter()
+        .map(|(k, count)| Counted {
+            item: briefs[k].clone(),
+            count,
+        })
+        .collect()
+}
+
 impl Model<'_> {
     /// The participants of `counts` (participant, count) as [`Brief`]s
     /// with their counts, the most counted first, then by name.
@@ -389,13 +403,7 @@ impl Model<'_> {
             n.cmp(&m)
                 .then(self.participants[a].name.cmp(&self.participants[b].name))
         });
-        counts
-            .into_iter()
-            .map(|(p, count)| Counted {
-                item: self.values.participant_briefs[p].clone(),
-                count,
-            })
-            .collect()
+        counted(&self.values.participant_briefs, counts)
     }
 
     /// The topics of `counts` (topic, count) as [`Brief`]s with their
@@ -404,13 +412,7 @@ impl Model<'_> {
         &self,
         counts: impl IntoIterator<Item = (usize, usize)>,
     ) -> Vec<Counted<tera::Value>> {
-        counts
-            .into_iter()
-            .map(|(t, count)| Counted {
-                item: self.values.topic_briefs[t].clone(),
-                count,
-            })
-            .collect()
+        counted(&self.values.topic_briefs, counts)
     }
 
     /// Source `s` as a [`SourceRef`], for a template.
