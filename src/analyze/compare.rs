@@ -992,8 +992,8 @@ fn figure_tokens(text: &str, number_words: &[(usize, usize)]) -> Vec<Token> {
         i = token.end.max(i + k + 1);
         found.push(token);
     }
-    // A word the matcher found (on word boundaries, the longest and the
-    // shorter of "dozens" both) is a figure when it is a token's head.
+    // The matcher found them as whole words ("dozen" is not found in
+    // "dozens"); one is a figure when it is a token's head.
     for &(start, end) in number_words {
         let token = token_at(text, start);
         let head_ends = token.end == end || bytes.get(end) == Some(&b'-');

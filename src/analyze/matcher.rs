@@ -323,18 +323,15 @@ impl Matcher {
         let mut phrases: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
-        let all = topics
-            .iter()
-            .enumerate()
-            .flat_map(|(i, ps)| ps.iter().map(move |p| (Owner::Topic(i), p)))
-            .chain(
-                participants
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, ps)| ps.iter().map(move |p| (Owner::Participant(i), p))),
-            );
-        let numbers: Vec<String> = number_words.iter().map(|w| w.to_string()).collect();
-        let all = all.chain(numbers.iter().map(|w| (Owner::NumberWord, w)));
+        let all =
+            topics
+                .iter()
+                .enumerate()
+                .flat_map(|(i, ps)| ps.iter().map(move |p| (Owner::Topic(i), p.as_str())))
+                .chain(participants.iter().enumerate().flat_map(|(i, ps)| {
+                    ps.iter().map(move |p| (Owner::Participant(i), p.as_str()))
+                }))
+                .chain(number_words.iter().map(|&w| (Owner::NumberWord, w)));
         for (owner, phrase) in all {
             let folded = fold(phrase.trim()).text;
             if folded.is_empty() {
