@@ -48,16 +48,10 @@ fn main() {
         .par_iter()
         .step_by(step)
         .map(|&(s, i, found)| {
-            let mine = &prints[s].content[i];
-            let best = prints
-                .iter()
-                .enumerate()
-                .filter(|&(o, _)| o != s)
-                .flat_map(|(_, other)| &other.content)
-                .map(|set| compare::shared_count(mine, set))
-                .max()
-                .unwrap_or(0);
-            (found, best as f64 / mine.len() as f64)
+            (
+                found,
+                compare::best_support_exactly(&prints, s, &prints[s].content[i]),
+            )
         })
         .collect();
     let n = checked.len();

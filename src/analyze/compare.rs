@@ -337,22 +337,10 @@ fn judge<'a>(
         .enumerate()
         .collect();
     let rare = select_probes(&mut lists, |&(k, list)| (list.len(), k));
-    let mut best = 0;
-    let reads = [
-        (&lists[..rare], MAX_POSTINGS, CANDIDATES),
-        (&lists[..], COMMON_POSTINGS, COMMON_CANDIDATES),
-    ];
-    for (k, (probes, postings, candidates)) in reads.into_iter().enumerate() {
-        let common = k == 1;
-        if common && best as f64 / mine.len() as f64 >= UNIQUE_BELOW {
-            // Found carried already: the second look is for passages the
-            // probes would wrongly take for unique.
-            break;
-        }
-        for (_, list) in probes {
-            if common && list.len() <= RARE_DF {
-                continue;
-            }
+    // The most shared words found in one of the `candidates` paragraphs
+    // that the first `postings` entries of `words` name most often.
+    let mut look = |words: &mut dyn Iterator<Item = &Vec<u32>>, postings, candidates| {
+        for list in words {
             for &other in list.iter().take(postings) {
                 // A source's paragraphs are numbered one after another:
                 // outside `own..own + own_len`, in one unsigned comparison.
@@ -378,14 +366,30 @@ fn judge<'a>(
         if keep > 0 && keep < ranked.len() {
             ranked.select_nth_unstable(keep - 1);
         }
-        best = ranked[..keep]
+        let best = ranked[..keep]
             .iter()
             .map(|&r| shared_count(mine, set_of(r as u32)))
-            .fold(best, usize::max);
+            .max()
+            .unwrap_or(0);
         for &o in touched.iter() {
             score[o as usize] = 0;
         }
         touched.clear();
+        best
+    };
+    let mut best = look(
+        &mut lists[..rare].iter().map(|&(_, list)| list),
+        MAX_POSTINGS,
+        CANDIDATES,
+    );
+    // The second look is for passages the probes would wrongly take for
+    // unique.
+    if (best as f64 / mine.len() as f64) < UNIQUE_BELOW {
+        let mut common = lists
+            .iter()
+            .map(|&(_, list)| list)
+            .filter(|l| l.len() > RARE_DF);
+        best = best.max(look(&mut common, COMMON_POSTINGS, COMMON_CANDIDATES));
     }
     best as f64 / mine.len() as f64
 }
@@ -599,8 +603,23 @@ pub fn support_again(
     support
 }
 
+/// The best share of `mine` (a paragraph of source `s`) found in one
+/// paragraph of another source, by comparing it with every one: what
+/// [`best_support`] estimates, for checking it (quadratic in the corpus).
+pub fn best_support_exactly(prints: &[Prints], s: usize, mine: &[u32]) -> f64 {
+    let best = prints
+        .iter()
+        .enumerate()
+        .filter(|&(o, _)| o != s)
+        .flat_map(|(_, other)| &other.content)
+        .map(|set| shared_count(mine, set))
+        .max()
+        .unwrap_or(0);
+    best as f64 / mine.len() as f64
+}
+
 /// How many values two sorted, deduplicated lists share.
-pub fn shared_count<T: Copy + Ord>(a: &[T], b: &[T]) -> usize {
+pub(super) fn shared_count<T: Copy + Ord>(a: &[T], b: &[T]) -> usize {
     // Without branches on the comparison, which a merge of random hashes
     // mispredicts half the time.
     let (mut i, mut j, mut n) = (0, 0, 0);
@@ -1496,15 +1515,7 @@ mod tests {
         for (s, print) in prints.iter().enumerate() {
             for (i, mine) in print.content.iter().enumerate() {
                 let Some(found) = support[s][i] else { continue };
-                let best = prints
-                    .iter()
-                    .enumerate()
-                    .filter(|&(o, _)| o != s)
-                    .flat_map(|(_, other)| &other.content)
-                    .map(|set| shared_count(mine, set))
-                    .max()
-                    .unwrap_or(0);
-                let exact = best as f64 / mine.len() as f64;
+                let exact = best_support_exactly(&prints, s, mine);
                 assert!(found <= exact, "an estimate never exceeds the best match");
                 judged += 1;
                 wrong += usize::from((found < UNIQUE_BELOW) != (exact < UNIQUE_BELOW));
