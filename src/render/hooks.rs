@@ -9,7 +9,7 @@
 //! which they include), that partial is rendered by Tera instead, item by
 //! item. A test builds dossiers both ways and requires identical bytes.
 
-use std::io::Write;
+use std::fmt::Write;
 
 use super::templates::Origin;
 use super::view::{self, Model, Segment};
@@ -69,35 +69,33 @@ impl Builtin {
     }
 }
 
-/// Writes `text` escaped as Tera's autoescape does.
-fn text(out: &mut Vec<u8>, text: &str) {
-    // Writing into a Vec cannot fail.
-    let _ = tera::escape_html(text, out);
+/// Writes `text` escaped as Tera's autoescape does (Tera escapes with the
+/// same function, straight into a `String` here).
+pub(super) fn text(out: &mut String, text: &str) {
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut *out, text);
 }
 
-fn number(out: &mut Vec<u8>, n: usize) {
+fn number(out: &mut String, n: usize) {
     let _ = write!(out, "{n}");
 }
 
 /// `partials/passage.html`: the text, and the flag when no other source
 /// carries it.
-fn passage(out: &mut Vec<u8>, segments: &[Segment], unique: bool) {
-    out.extend_from_slice(b"<p class=\"passage-text\">");
+fn passage(out: &mut String, segments: &[Segment], unique: bool) {
+    out.push_str("<p class=\"passage-text\">");
     view::write_html(out, segments);
-    out.extend_from_slice(b"</p>\n");
+    out.push_str("</p>\n");
     if unique {
-        out.extend_from_slice(
-            "<p class=\"single-source\">Only in this source: no other source carries this passage’s substance.</p>"
-                .as_bytes(),
-        );
+        out.push_str("<p class=\"single-source\">Only in this source: no other source carries this passage’s substance.</p>");
     }
-    out.push(b'\n');
+    out.push('\n');
 }
 
 /// `partials/source_paragraph.html` for paragraph `i` of source `s`, its
 /// text made of `segments`; `root` leads back to the site root.
 pub fn source_paragraph(
-    out: &mut Vec<u8>,
+    out: &mut String,
     m: &Model,
     s: usize,
     i: usize,
@@ -107,34 +105,34 @@ pub fn source_paragraph(
     let para: &Paragraph = &m.analysis.sources[s].paragraphs[i];
     let n = para.n;
     // `id="pN">`, then `between`, then the link to the paragraph.
-    let anchor = |out: &mut Vec<u8>, between: &[u8]| {
-        out.extend_from_slice(b" id=\"p");
+    let anchor = |out: &mut String, between: &str| {
+        out.push_str(" id=\"p");
         number(out, n);
-        out.extend_from_slice(b"\">");
-        out.extend_from_slice(between);
-        out.extend_from_slice(b"<a class=\"para-ref\" href=\"#p");
+        out.push_str("\">");
+        out.push_str(between);
+        out.push_str("<a class=\"para-ref\" href=\"#p");
         number(out, n);
-        out.extend_from_slice(b"\" aria-label=\"Paragraph ");
+        out.push_str("\" aria-label=\"Paragraph ");
         number(out, n);
-        out.extend_from_slice("\">¶".as_bytes());
+        out.push_str("\">¶");
         number(out, n);
-        out.extend_from_slice(b"</a>");
+        out.push_str("</a>");
     };
     if para.heading {
-        out.extend_from_slice(b"<h3 class=\"para para-heading\"");
-        anchor(out, b"");
-        out.push(b' ');
+        out.push_str("<h3 class=\"para para-heading\"");
+        anchor(out, "");
+        out.push(' ');
         view::write_html(out, segments);
-        out.extend_from_slice(b"</h3>\n");
+        out.push_str("</h3>\n");
         return;
     }
-    out.extend_from_slice(b"<div class=\"para\"");
-    anchor(out, b"\n  ");
-    out.extend_from_slice(b"\n  ");
+    out.push_str("<div class=\"para\"");
+    anchor(out, "\n  ");
+    out.push_str("\n  ");
     passage(out, segments, view::is_unique(m.analysis, s, i));
-    out.extend_from_slice(b"\n  ");
+    out.push_str("\n  ");
     if !para.topics().is_empty() || !para.participants().is_empty() {
-        out.extend_from_slice(b"<p class=\"para-tags\">");
+        out.push_str("<p class=\"para-tags\">");
         for &t in para.topics() {
             tag(
                 out,
@@ -148,26 +146,26 @@ pub fn source_paragraph(
             let card = &m.participants[p];
             tag(out, "person-tag", root, &card.href, &card.name);
         }
-        out.extend_from_slice(b"</p>\n  ");
+        out.push_str("</p>\n  ");
     }
-    out.extend_from_slice(b"</div>\n");
+    out.push_str("</div>\n");
 }
 
-fn tag(out: &mut Vec<u8>, class: &str, root: &str, href: &str, label: &str) {
-    out.extend_from_slice(b"<a class=\"tag ");
-    out.extend_from_slice(class.as_bytes());
-    out.extend_from_slice(b"\" href=\"");
+fn tag(out: &mut String, class: &str, root: &str, href: &str, label: &str) {
+    out.push_str("<a class=\"tag ");
+    out.push_str(class);
+    out.push_str("\" href=\"");
     text(out, root);
     text(out, href);
-    out.extend_from_slice(b"\">");
+    out.push_str("\">");
     text(out, label);
-    out.extend_from_slice(b"</a> ");
+    out.push_str("</a> ");
 }
 
 /// `partials/passage_item.html` for paragraph `i` of source `s`, shown as
 /// `segments` (the whole text, or an excerpt).
 pub fn passage_item(
-    out: &mut Vec<u8>,
+    out: &mut String,
     m: &Model,
     s: usize,
     i: usize,
@@ -176,176 +174,176 @@ pub fn passage_item(
 ) {
     let n = m.analysis.sources[s].paragraphs[i].n;
     let card = &m.sources[s];
-    out.extend_from_slice(b"<li class=\"passage\"><a class=\"para-ref\" href=\"");
+    out.push_str("<li class=\"passage\"><a class=\"para-ref\" href=\"");
     text(out, root);
     text(out, &card.href);
-    out.extend_from_slice(b"#p");
+    out.push_str("#p");
     number(out, n);
-    out.extend_from_slice(b"\" aria-label=\"Paragraph ");
+    out.push_str("\" aria-label=\"Paragraph ");
     number(out, n);
-    out.extend_from_slice(b" of ");
+    out.push_str(" of ");
     text(out, &card.label);
-    out.extend_from_slice("\">¶".as_bytes());
+    out.push_str("\">¶");
     number(out, n);
-    out.extend_from_slice(b"</a> ");
+    out.push_str("</a> ");
     passage(out, segments, view::is_unique(m.analysis, s, i));
-    out.extend_from_slice(b"</li>\n");
+    out.push_str("</li>\n");
 }
 
 /// `partials/quote.html` for quote `q`.
-pub fn quote(out: &mut Vec<u8>, m: &Model, q: &Quote, root: &str) {
+pub fn quote(out: &mut String, m: &Model, q: &Quote, root: &str) {
     let n = m.analysis.sources[q.source].paragraphs[q.paragraph].n;
     let card = &m.sources[q.source];
-    let href = |out: &mut Vec<u8>| {
+    let href = |out: &mut String| {
         text(out, root);
         text(out, &card.href);
-        out.extend_from_slice(b"#p");
+        out.push_str("#p");
         number(out, n);
     };
-    out.extend_from_slice(b"<figure class=\"quote-card\">\n  <blockquote cite=\"");
+    out.push_str("<figure class=\"quote-card\">\n  <blockquote cite=\"");
     href(out);
-    out.extend_from_slice("\"><p>“".as_bytes());
+    out.push_str("\"><p>“");
     text(out, m.analysis.quote_text(q));
-    out.extend_from_slice("”</p></blockquote>\n  <figcaption>".as_bytes());
+    out.push_str("”</p></blockquote>\n  <figcaption>");
     speaker(out, m, q.speaker, q.descriptor.as_deref(), root);
-    out.extend_from_slice(b", in ");
+    out.push_str(", in ");
     source_badge(out, card, root);
-    out.extend_from_slice(b" <a class=\"para-ref\" href=\"");
+    out.push_str(" <a class=\"para-ref\" href=\"");
     href(out);
-    out.extend_from_slice("\">¶".as_bytes());
+    out.push_str("\">¶");
     number(out, n);
-    out.extend_from_slice(b"</a></figcaption>\n</figure>\n");
+    out.push_str("</a></figcaption>\n</figure>\n");
 }
 
 /// `partials/source_badge.html` for `card`.
-fn source_badge(out: &mut Vec<u8>, card: &view::SourceCard, root: &str) {
-    out.extend_from_slice(b"<a class=\"badge\" href=\"");
+fn source_badge(out: &mut String, card: &view::SourceCard, root: &str) {
+    out.push_str("<a class=\"badge\" href=\"");
     text(out, root);
     text(out, &card.href);
-    out.extend_from_slice(b"\"><span class=\"badge-outlet\">");
+    out.push_str("\"><span class=\"badge-outlet\">");
     text(out, &card.label);
-    out.extend_from_slice(b"</span>");
+    out.push_str("</span>");
     if let Some(published) = card.published.as_deref().filter(|p| !p.is_empty()) {
         let estimated = card.published_estimated;
-        out.extend_from_slice(b" <time class=\"badge-date");
+        out.push_str(" <time class=\"badge-date");
         if estimated {
-            out.extend_from_slice(b" estimated");
+            out.push_str(" estimated");
         }
-        out.extend_from_slice(b"\" datetime=\"");
+        out.push_str("\" datetime=\"");
         text(out, card.published_iso.as_deref().unwrap_or(""));
-        out.push(b'"');
+        out.push('"');
         if estimated {
-            out.extend_from_slice(b" title=\"Estimated date\"");
+            out.push_str(" title=\"Estimated date\"");
         }
-        out.push(b'>');
+        out.push('>');
         if estimated {
-            out.extend_from_slice(b"c. ");
+            out.push_str("c. ");
         }
         text(out, published);
-        out.extend_from_slice(b"</time>");
+        out.push_str("</time>");
     }
-    out.extend_from_slice(b"</a>\n");
+    out.push_str("</a>\n");
 }
 
 /// `partials/statement.html` for statement `st`.
-pub fn statement(out: &mut Vec<u8>, m: &Model, st: &Statement, root: &str) {
+pub fn statement(out: &mut String, m: &Model, st: &Statement, root: &str) {
     let quotes = &m.analysis.quotes;
     let first = quotes[st.quotes[0]].source;
     let shared = st.quotes.iter().any(|&q| quotes[q].source != first);
-    out.extend_from_slice(b"<div class=\"statement");
+    out.push_str("<div class=\"statement");
     if shared {
-        out.extend_from_slice(b" shared");
+        out.push_str(" shared");
     }
-    out.extend_from_slice(b"\">\n  <header class=\"statement-head\">\n    ");
+    out.push_str("\">\n  <header class=\"statement-head\">\n    ");
     let descriptor = st
         .quotes
         .iter()
         .find_map(|&q| quotes[q].descriptor.as_deref());
     speaker(out, m, st.speaker, descriptor, root);
-    out.extend_from_slice(b"\n    ");
+    out.push_str("\n    ");
     if shared {
-        out.extend_from_slice(b"<span class=\"flag\">reported by ");
+        out.push_str("<span class=\"flag\">reported by ");
         number(out, st.quotes.len());
-        out.extend_from_slice(b" outlets</span>");
+        out.push_str(" outlets</span>");
     }
-    out.extend_from_slice(b"\n  </header>\n  <div class=\"variants\">\n  ");
+    out.push_str("\n  </header>\n  <div class=\"variants\">\n  ");
     for &k in &st.quotes {
         let q = &quotes[k];
         let para = &m.analysis.sources[q.source].paragraphs[q.paragraph];
         let card = &m.sources[q.source];
-        let href = |out: &mut Vec<u8>| {
+        let href = |out: &mut String| {
             text(out, root);
             text(out, &card.href);
-            out.extend_from_slice(b"#p");
+            out.push_str("#p");
             number(out, para.n);
         };
-        out.extend_from_slice(b"\n    <figure class=\"variant\">\n      <blockquote cite=\"");
+        out.push_str("\n    <figure class=\"variant\">\n      <blockquote cite=\"");
         href(out);
-        out.extend_from_slice("\"><p>“".as_bytes());
+        out.push_str("\"><p>“");
         text(out, m.analysis.quote_text(q));
-        out.extend_from_slice("”</p></blockquote>\n      <figcaption>".as_bytes());
+        out.push_str("”</p></blockquote>\n      <figcaption>");
         source_badge(out, card, root);
-        out.extend_from_slice(b" <a class=\"para-ref\" href=\"");
+        out.push_str(" <a class=\"para-ref\" href=\"");
         href(out);
-        out.extend_from_slice("\">¶".as_bytes());
+        out.push_str("\">¶");
         number(out, para.n);
-        out.extend_from_slice(b"</a>");
+        out.push_str("</a>");
         for &t in para.topics() {
-            out.extend_from_slice(b" <a class=\"tag topic-tag\" href=\"");
+            out.push_str(" <a class=\"tag topic-tag\" href=\"");
             text(out, root);
             text(out, &m.topics[t].href);
-            out.extend_from_slice(b"\">");
+            out.push_str("\">");
             text(out, &m.topics[t].title);
-            out.extend_from_slice(b"</a>");
+            out.push_str("</a>");
         }
-        out.extend_from_slice(b"</figcaption>\n    </figure>\n  ");
+        out.push_str("</figcaption>\n    </figure>\n  ");
     }
-    out.extend_from_slice(b"\n  </div>\n</div>\n");
+    out.push_str("\n  </div>\n</div>\n");
 }
 
 /// `partials/figure_row.html` for figure `f`, with the words around it.
-pub fn figure_row(out: &mut Vec<u8>, m: &Model, f: &Figure, context: &str, root: &str) {
+pub fn figure_row(out: &mut String, m: &Model, f: &Figure, context: &str, root: &str) {
     let para = &m.analysis.sources[f.source].paragraphs[f.paragraph];
     let card = &m.sources[f.source];
-    out.extend_from_slice(b"<tr><td class=\"figure\">");
+    out.push_str("<tr><td class=\"figure\">");
     text(out, &para.text[f.start..f.end]);
-    out.extend_from_slice(b"</td><td>");
+    out.push_str("</td><td>");
     text(out, &f.unit);
-    out.extend_from_slice(b"</td><td>");
+    out.push_str("</td><td>");
     text(out, context);
-    out.extend_from_slice(b"</td><td><a href=\"");
+    out.push_str("</td><td><a href=\"");
     text(out, root);
     text(out, &card.href);
-    out.extend_from_slice(b"#p");
+    out.push_str("#p");
     number(out, para.n);
-    out.extend_from_slice(b"\">");
+    out.push_str("\">");
     text(out, &card.label);
-    out.extend_from_slice(" ¶".as_bytes());
+    out.push_str(" ¶");
     number(out, para.n);
-    out.extend_from_slice(b"</a></td></tr>\n");
+    out.push_str("</a></td></tr>\n");
 }
 
 /// Who said it, as quotes and statements show it: a link to the speaker, or
 /// "Unattributed" with how the text describes them.
-fn speaker(out: &mut Vec<u8>, m: &Model, who: Option<usize>, descriptor: Option<&str>, root: &str) {
+fn speaker(out: &mut String, m: &Model, who: Option<usize>, descriptor: Option<&str>, root: &str) {
     match who {
         Some(p) => {
             let who = &m.participants[p];
-            out.extend_from_slice(b"<a class=\"speaker\" href=\"");
+            out.push_str("<a class=\"speaker\" href=\"");
             text(out, root);
             text(out, &who.href);
-            out.extend_from_slice(b"\">");
+            out.push_str("\">");
             text(out, &who.name);
-            out.extend_from_slice(b"</a>");
+            out.push_str("</a>");
         }
         None => {
-            out.extend_from_slice(b"<span class=\"unattributed\">Unattributed");
+            out.push_str("<span class=\"unattributed\">Unattributed");
             if let Some(d) = descriptor.filter(|d| !d.is_empty()) {
-                out.extend_from_slice(b" (");
+                out.push_str(" (");
                 text(out, d);
-                out.push(b')');
+                out.push(')');
             }
-            out.extend_from_slice(b"</span>");
+            out.push_str("</span>");
         }
     }
 }

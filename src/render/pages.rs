@@ -295,7 +295,7 @@ impl<'m> Pages<'_, 'm> {
     #[allow(clippy::too_many_arguments)]
     fn item_through_tera<T: Serialize>(
         &self,
-        out: &mut Vec<u8>,
+        out: &mut String,
         items: &mut Option<Context>,
         path: &str,
         section: &'static str,
@@ -305,14 +305,14 @@ impl<'m> Pages<'_, 'm> {
     ) -> Page {
         let mut context = self.item_context(items, path, section)?.clone();
         context.insert(name, value);
-        self.render_to(template, &context, path, out)
+        self.render_into(template, &context, path, out)
     }
 
     /// Paragraph `i` of source `s` on the source's page, with `marks`
     /// highlighted: `partials/source_paragraph.html`.
     fn source_paragraph(
         &self,
-        out: &mut Vec<u8>,
+        out: &mut String,
         items: &mut Option<Context>,
         path: &str,
         s: usize,
@@ -342,7 +342,7 @@ impl<'m> Pages<'_, 'm> {
     #[allow(clippy::too_many_arguments)]
     fn passage_item(
         &self,
-        out: &mut Vec<u8>,
+        out: &mut String,
         items: &mut Option<Context>,
         path: &str,
         section: &'static str,
@@ -367,7 +367,7 @@ impl<'m> Pages<'_, 'm> {
                 source: m.source_ref(s),
             },
         );
-        self.render_to(hooks::PASSAGE_ITEM, &context, path, out)
+        self.render_into(hooks::PASSAGE_ITEM, &context, path, out)
     }
 
     /// Quotes `quotes` as `partials/quote.html` renders each, for the page
@@ -380,7 +380,7 @@ impl<'m> Pages<'_, 'm> {
         section: &'static str,
     ) -> Result<String, Diagnostic> {
         let m = self.model;
-        let mut out = Vec::with_capacity(quotes.len() * 768);
+        let mut out = String::with_capacity(quotes.len() * 768);
         for q in quotes {
             if self.renderer.builtin.quote {
                 hooks::quote(&mut out, m, q, root_of(path));
@@ -397,7 +397,7 @@ impl<'m> Pages<'_, 'm> {
                 )?;
             }
         }
-        Ok(String::from_utf8(out).expect("pages are UTF-8"))
+        Ok(out)
     }
 
     /// Statement `st` as `partials/statement.html` renders it, for the page
@@ -409,7 +409,7 @@ impl<'m> Pages<'_, 'm> {
         path: &str,
         section: &'static str,
     ) -> Result<String, Diagnostic> {
-        let mut out = Vec::with_capacity(st.quotes.len() * 1024);
+        let mut out = String::with_capacity(st.quotes.len() * 1024);
         if self.renderer.builtin.statement {
             hooks::statement(&mut out, self.model, st, root_of(path));
         } else {
@@ -424,7 +424,22 @@ impl<'m> Pages<'_, 'm> {
                 &statement,
             )?;
         }
-        Ok(String::from_utf8(out).expect("pages are UTF-8"))
+        Ok(out)
+    }
+
+    /// [`Pages::render_to`], appended to `out`: how one item of a list is
+    /// rendered when a dossier has its own copy of the partial.
+    fn render_into(
+        &self,
+        template: &str,
+        context: &Context,
+        path: &str,
+        out: &mut String,
+    ) -> Result<(), Diagnostic> {
+        let mut html = Vec::new();
+        self.render_to(template, context, path, &mut html)?;
+        out.push_str(std::str::from_utf8(&html).expect("templates render UTF-8"));
+        Ok(())
     }
 
     fn render_to(
@@ -556,7 +571,7 @@ impl<'m> Pages<'_, 'm> {
         let mut items = None;
         for &s in here {
             let text = &m.analysis.sources[s];
-            let mut passages = Vec::new();
+            let mut passages = String::new();
             let mut count = 0;
             for (i, p) in text
                 .paragraphs
@@ -581,7 +596,7 @@ impl<'m> Pages<'_, 'm> {
             groups.push(PassageGroup {
                 source: m.source_ref(s),
                 count,
-                passages_html: String::from_utf8(passages).expect("pages are UTF-8"),
+                passages_html: passages,
             });
         }
         // Like with like: figures of one unit stand side by side.
@@ -591,7 +606,7 @@ impl<'m> Pages<'_, 'm> {
             (f.unit.as_str(), m.sources[f.source].id.as_str(), n)
         };
         figures.sort_by(|&a, &b| key(a).cmp(&key(b)));
-        let mut figures_html = Vec::with_capacity(figures.len() * 512);
+        let mut figures_html = String::with_capacity(figures.len() * 512);
         for &k in &figures {
             self.figure_row(&mut figures_html, &mut items, &path, k)?;
         }
@@ -664,7 +679,7 @@ impl<'m> Pages<'_, 'm> {
             sources_total: m.sources.len(),
             quotes_html: self.quotes_html(&quotes, &mut items, &path, "topics")?,
             participants: people,
-            figures_html: String::from_utf8(figures_html).expect("pages are UTF-8"),
+            figures_html,
             events,
             number,
             page_count: count,
@@ -689,7 +704,7 @@ impl<'m> Pages<'_, 'm> {
         let text = &m.analysis.sources[s];
         let own_quotes = &m.analysis.quotes[m.quotes_of(s)];
         let mut items = None;
-        let mut paragraphs = Vec::with_capacity(text.paragraphs.len() * 1024);
+        let mut paragraphs = String::with_capacity(text.paragraphs.len() * 1024);
         for i in 0..text.paragraphs.len() {
             let quote_marks: Vec<(usize, usize, &'static str)> = own_quotes
                 .iter()
@@ -735,7 +750,7 @@ impl<'m> Pages<'_, 'm> {
             source: &m.sources[s],
             notes,
             single_source,
-            paragraphs_html: String::from_utf8(paragraphs).expect("pages are UTF-8"),
+            paragraphs_html: paragraphs,
             quotes_html,
             topics,
             participants: people,
@@ -772,7 +787,7 @@ impl<'m> Pages<'_, 'm> {
         let mut groups = Vec::new();
         let mut items = None;
         for &s in slice(&m.mentioning[p]) {
-            let mut passages = Vec::new();
+            let mut passages = String::new();
             let paragraphs = m.analysis.sources[s].paragraphs.iter().enumerate();
             for (i, para) in paragraphs.filter(|(_, para)| para.participants().contains(&p)) {
                 // Mentions can be many: show each in its context only.
@@ -791,7 +806,7 @@ impl<'m> Pages<'_, 'm> {
             groups.push(PassageGroup {
                 source: m.source_ref(s),
                 count: m.analysis.mentions[p][s],
-                passages_html: String::from_utf8(passages).expect("pages are UTF-8"),
+                passages_html: passages,
             });
         }
         let statements = slice(&m.spoken[p])
@@ -1361,7 +1376,7 @@ impl<'m> Pages<'_, 'm> {
     /// `partials/figure_row.html`.
     fn figure_row(
         &self,
-        out: &mut Vec<u8>,
+        out: &mut String,
         items: &mut Option<Context>,
         path: &str,
         k: usize,

@@ -878,23 +878,23 @@ pub fn excerpt<'t>(
 
 /// Segments as HTML: escaped text, highlights marked with their class.
 pub fn to_html(segments: &[Segment]) -> String {
-    let mut out = Vec::with_capacity(segments.iter().map(|s| s.text.len() + 24).sum());
+    let mut out = String::with_capacity(segments.iter().map(|s| s.text.len() + 24).sum());
     write_html(&mut out, segments);
-    String::from_utf8(out).expect("escaped UTF-8 text stays UTF-8")
+    out
 }
 
 /// [`to_html`], appended to `out`.
-pub fn write_html(out: &mut Vec<u8>, segments: &[Segment]) {
+pub fn write_html(out: &mut String, segments: &[Segment]) {
     for s in segments {
-        // Writing to a Vec cannot fail.
+        // Writing into a String cannot fail.
         if s.class.is_empty() {
-            let _ = tera::escape_html(s.text, out);
+            let _ = pulldown_cmark_escape::escape_html(&mut *out, s.text);
         } else {
-            out.extend_from_slice(b"<mark class=\"");
-            out.extend_from_slice(s.class.as_bytes());
-            out.extend_from_slice(b"\">");
-            let _ = tera::escape_html(s.text, out);
-            out.extend_from_slice(b"</mark>");
+            out.push_str("<mark class=\"");
+            out.push_str(s.class);
+            out.push_str("\">");
+            let _ = pulldown_cmark_escape::escape_html(&mut *out, s.text);
+            out.push_str("</mark>");
         }
     }
 }
