@@ -11,12 +11,17 @@ use crate::analyze::compare::{DERIVATIVE_AT, UNIQUE_BELOW};
 use crate::analyze::{Analysis, citations};
 use crate::load::Project;
 
+/// The export's fields before `sources`, which [`export`] writes itself.
 #[derive(Serialize)]
-struct Export<'a, S: Serialize, Q: Serialize, F: Serialize> {
+struct Head<'a> {
     generator: String,
     title: &'a str,
     as_of: Option<String>,
-    sources: S,
+}
+
+/// The export's fields after `sources`.
+#[derive(Serialize)]
+struct Tail<'a, Q: Serialize, F: Serialize> {
     topics: Vec<Topic<'a>>,
     participants: Vec<Participant<'a>>,
     quotes: Q,
@@ -46,6 +51,7 @@ where
     }
 }
 
+/// A source's fields but its paragraphs, which follow them.
 #[derive(Serialize)]
 struct Source<'a> {
     id: &'a str,
@@ -57,10 +63,11 @@ struct Source<'a> {
     url: Option<&'a str>,
     language: Option<&'a str>,
     notes: Option<&'a str>,
-    paragraphs: Vec<Paragraph<'a>>,
 }
 
-#[derive(Serialize)]
+/// A paragraph, written by [`Paragraph::write`] in the order of its fields
+/// (as `derive(Serialize)` would, which a test checks).
+#[cfg_attr(test, derive(Serialize))]
 struct Paragraph<'a> {
     n: usize,
     anchor: String,
@@ -73,6 +80,90 @@ struct Paragraph<'a> {
     support: Option<f64>,
     /// No other source carries its substance.
     single_source: bool,
+}
+
+impl Paragraph<'_> {
+    fn write(&self, out: &mut Vec<u8>) {
+        let flag = |b: bool| if b { &b"true"[..] } else { &b"false"[..] };
+        out.extend_from_slice(b"{\"n\":");
+        out.extend_from_slice(itoa::Buffer::new().format(self.n).as_bytes());
+        out.extend_from_slice(b",\"anchor\":");
+        write_str(out, &self.anchor);
+        out.extend_from_slice(b",\"text\":");
+        write_str(out, self.text);
+        out.extend_from_slice(b",\"heading\":");
+        out.extend_from_slice(flag(self.heading));
+        out.extend_from_slice(b",\"topics\":");
+        write_strs(out, &self.topics);
+        out.extend_from_slice(b",\"participants\":");
+        write_strs(out, &self.participants);
+        out.extend_from_slice(b",\"support\":");
+        // A number (or null) cannot fail to serialise into a Vec.
+        let _ = serde_json::to_writer(&mut *out, &self.support);
+        out.extend_from_slice(b",\"single_source\":");
+        out.extend_from_slice(flag(self.single_source));
+        out.push(b'}');
+    }
+}
+
+/// `texts` as a JSON array of strings.
+fn write_strs(out: &mut Vec<u8>, texts: &[&str]) {
+    out.push(b'[');
+    for (k, text) in texts.iter().enumerate() {
+        if k > 0 {
+            out.push(b',');
+        }
+        write_str(out, text);
+    }
+    out.push(b']');
+}
+
+/// `text` as a JSON string, escaped exactly as `serde_json` escapes it. The
+/// export and the search index hold every paragraph: `serde_json` looks at
+/// each byte in turn, this at sixteen at a time.
+pub(crate) fn write_str(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let escaped = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 16) {
+            // Of a fixed length and without short-circuiting, so that the
+            // check is made in vector registers.
+            let chunk: &[u8; 16] = chunk.try_into().expect("16 bytes");
+            if !chunk.iter().fold(false, |any, &b| any | escaped(b)) {
+                i += 16;
+                continue;
+            }
+        }
+        let b = bytes[i];
+        if escaped(b) {
+            out.extend_from_slice(&bytes[start..i]);
+            match b {
+                b'"' => out.extend_from_slice(b"\\\""),
+                b'\\' => out.extend_from_slice(b"\\\\"),
+                0x08 => out.extend_from_slice(b"\\b"),
+                b'\t' => out.extend_from_slice(b"\\t"),
+                b'\n' => out.extend_from_slice(b"\\n"),
+                0x0c => out.extend_from_slice(b"\\f"),
+                b'\r' => out.extend_from_slice(b"\\r"),
+                _ => out.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(b >> 4)],
+                    HEX[usize::from(b & 0xf)],
+                ]),
+            }
+            start = i + 1;
+        }
+        i += 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
 #[derive(Serialize)]
@@ -159,13 +250,27 @@ pub fn export(project: &Project, analysis: &Analysis, out: &mut dyn Write) -> st
     let topic_slug = |t: usize| project.topics[t].slug.as_str();
     let person_id = |p: usize| project.participants[p].id.as_str();
     let source_id = |s: usize| project.articles[s].id.as_str();
-    let sources = Lazy(|| {
-        project
-            .articles
-            .iter()
-            .zip(&analysis.sources)
-            .enumerate()
-            .map(|(s, (a, text))| Source {
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+    // The object's fields in order: those before the sources, written by
+    // serde without the closing brace; the sources; then those after, without
+    // the opening one.
+    let head = serde_json::to_vec(&Head {
+        generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
+        title: &project.config.title,
+        as_of: project.config.as_of.map(|d| d.to_string()),
+    })?;
+    out.write_all(&head[..head.len() - 1])?;
+    out.write_all(b",\"sources\":[")?;
+    // Each source is made in memory, then written in one go.
+    let mut buf = Vec::with_capacity(1 << 14);
+    for (s, (a, text)) in project.articles.iter().zip(&analysis.sources).enumerate() {
+        buf.clear();
+        if s > 0 {
+            buf.push(b',');
+        }
+        serde_json::to_writer(
+            &mut buf,
+            &Source {
                 id: &a.id,
                 title: &a.meta.title,
                 outlet: a.meta.outlet.as_deref(),
@@ -175,23 +280,31 @@ pub fn export(project: &Project, analysis: &Analysis, out: &mut dyn Write) -> st
                 url: a.meta.url.as_deref(),
                 language: a.meta.language.as_deref(),
                 notes: a.meta.notes.as_ref().map(|n| n.text.as_str()),
-                paragraphs: text
-                    .paragraphs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| Paragraph {
-                        n: p.n,
-                        anchor: p.anchor(),
-                        text: &p.text,
-                        heading: p.heading,
-                        topics: p.topics().iter().map(|&t| topic_slug(t)).collect(),
-                        participants: p.participants().iter().map(|&q| person_id(q)).collect(),
-                        support: analysis.support[s][i].map(|v| (v * 1000.0).round() / 1000.0),
-                        single_source: analysis.support[s][i].is_some_and(|v| v < UNIQUE_BELOW),
-                    })
-                    .collect(),
-            })
-    });
+            },
+        )?;
+        // The source's fields without the closing brace: its paragraphs follow.
+        buf.pop();
+        buf.extend_from_slice(b",\"paragraphs\":[");
+        for (i, p) in text.paragraphs.iter().enumerate() {
+            if i > 0 {
+                buf.push(b',');
+            }
+            Paragraph {
+                n: p.n,
+                anchor: p.anchor(),
+                text: &p.text,
+                heading: p.heading,
+                topics: p.topics().iter().map(|&t| topic_slug(t)).collect(),
+                participants: p.participants().iter().map(|&q| person_id(q)).collect(),
+                support: analysis.support[s][i].map(|v| (v * 1000.0).round() / 1000.0),
+                single_source: analysis.support[s][i].is_some_and(|v| v < UNIQUE_BELOW),
+            }
+            .write(&mut buf);
+        }
+        buf.extend_from_slice(b"]}");
+        out.write_all(&buf)?;
+    }
+    out.write_all(b"]")?;
     let topics = project
         .topics
         .iter()
@@ -324,11 +437,7 @@ pub fn export(project: &Project, analysis: &Analysis, out: &mut dyn Write) -> st
                 })
         })
         .collect();
-    let export = Export {
-        generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
-        title: &project.config.title,
-        as_of: project.config.as_of.map(|d| d.to_string()),
-        sources,
+    let tail = Tail {
         topics,
         participants,
         quotes,
@@ -340,8 +449,81 @@ pub fn export(project: &Project, analysis: &Analysis, out: &mut dyn Write) -> st
         figures,
         citations,
     };
-    let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
-    serde_json::to_writer(&mut out, &export)?;
+    out.write_all(b",")?;
+    serde_json::to_writer(
+        WithoutFirstByte {
+            out: &mut out,
+            skip: true,
+        },
+        &tail,
+    )?;
     out.write_all(b"\n")?;
     out.flush()
+}
+
+/// Writes to `out` all but the first byte written to it: the opening brace of
+/// the export's fields after the sources, which continue the object.
+struct WithoutFirstByte<W> {
+    out: W,
+    skip: bool,
+}
+
+impl<W: Write> Write for WithoutFirstByte<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.skip && !buf.is_empty() {
+            self.skip = false;
+            return self.out.write(&buf[1..]).map(|n| n + 1);
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn strings_are_escaped_as_serde_json_escapes_them(
+            text in "(\\PC|[\\x00-\\x1f\"\\\\\u{7f}\u{2028}\u{2029}é“”]){0,80}",
+        ) {
+            let mut ours = Vec::new();
+            write_str(&mut ours, &text);
+            proptest::prop_assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(&text).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn a_paragraph_is_written_as_serde_would_write_it() {
+        let text = "He said \"no\"\\\n\t\u{1}\u{1f}\u{7f} — “yes”, ".repeat(3);
+        for (support, heading, topics) in [
+            (Some(0.25), false, vec!["ukraine", "security\"guarantees"]),
+            (None, true, vec![]),
+            (Some(1.0), false, vec!["a"]),
+        ] {
+            let p = Paragraph {
+                n: 12,
+                anchor: "p12".to_string(),
+                text: &text,
+                heading,
+                topics,
+                participants: vec!["zelensky", "trump"],
+                support,
+                single_source: support.is_some_and(|v| v < UNIQUE_BELOW),
+            };
+            let mut ours = Vec::new();
+            p.write(&mut ours);
+            assert_eq!(
+                String::from_utf8(ours).unwrap(),
+                serde_json::to_string(&p).unwrap()
+            );
+        }
+    }
 }

@@ -6,7 +6,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::json::Lazy;
+use super::json::write_str;
 use super::view::Model;
 use crate::analyze::citations;
 
@@ -15,19 +15,16 @@ use crate::analyze::citations;
 #[derive(Serialize)]
 struct Doc<'a>(&'static str, String, String, &'a str);
 
-/// A paragraph: `[source, n, text]`, the source being an index into `sources`.
-#[derive(Serialize)]
-struct Para<'a>(usize, usize, &'a str);
-
 /// A source: `[href, label, title]`, named once for all its paragraphs.
 #[derive(Serialize)]
 struct Source<'a>(&'a str, &'a str, &'a str);
 
+/// The index but its last field, `paragraphs`: each `[source, n, text]`,
+/// the source being an index into `sources`.
 #[derive(Serialize)]
-struct Index<'a, P: Serialize> {
+struct Index<'a> {
     docs: Vec<Doc<'a>>,
     sources: Vec<Source<'a>>,
-    paragraphs: P,
 }
 
 /// The summary's words without its `[@…]` citations or Markdown markers.
@@ -74,24 +71,29 @@ pub fn index_script(model: &Model, out: &mut dyn Write) -> std::io::Result<()> {
         .iter()
         .map(|c| Source(&c.href, &c.label, &c.title))
         .collect();
-    let paragraphs = Lazy(|| {
-        model
-            .analysis
-            .sources
-            .iter()
-            .enumerate()
-            .flat_map(|(s, text)| text.paragraphs.iter().map(move |p| Para(s, p.n, &p.text)))
-    });
     let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
     out.write_all(b"window.DOSSIER_SEARCH = ")?;
-    serde_json::to_writer(
-        &mut out,
-        &Index {
-            docs,
-            sources,
-            paragraphs,
-        },
-    )?;
-    out.write_all(b";\n")?;
+    let fields = serde_json::to_vec(&Index { docs, sources })?;
+    out.write_all(&fields[..fields.len() - 1])?;
+    out.write_all(b",\"paragraphs\":[")?;
+    // Each source's paragraphs are made in memory, then written in one go.
+    let mut buf = Vec::with_capacity(1 << 14);
+    for (s, text) in model.analysis.sources.iter().enumerate() {
+        buf.clear();
+        for (i, p) in text.paragraphs.iter().enumerate() {
+            if s > 0 || i > 0 {
+                buf.push(b',');
+            }
+            buf.push(b'[');
+            buf.extend_from_slice(itoa::Buffer::new().format(s).as_bytes());
+            buf.push(b',');
+            buf.extend_from_slice(itoa::Buffer::new().format(p.n).as_bytes());
+            buf.push(b',');
+            write_str(&mut buf, &p.text);
+            buf.push(b']');
+        }
+        out.write_all(&buf)?;
+    }
+    out.write_all(b"]};\n")?;
     out.flush()
 }
