@@ -477,6 +477,14 @@ impl<W: Write> Write for WithoutFirstByte<W> {
         self.out.write(buf)
     }
 
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if self.skip && !buf.is_empty() {
+            self.skip = false;
+            return self.out.write_all(&buf[1..]);
+        }
+        self.out.write_all(buf)
+    }
+
     fn flush(&mut self) -> std::io::Result<()> {
         self.out.flush()
     }
