@@ -63,16 +63,25 @@ fn word_slices(folded: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// Which ASCII bytes are word characters: letters, digits and apostrophes.
-const ASCII_WORD: [bool; 128] = {
-    let mut word = [false; 128];
+/// What each byte says about the character it starts or continues: one of a
+/// word (ASCII letters, digits and apostrophes), not one, or "decode it"
+/// (any byte of a non-ASCII character).
+const WORD: u8 = 1;
+const NOT_WORD: u8 = 0;
+const DECODE: u8 = 2;
+const BYTE_CLASS: [u8; 256] = {
+    let mut class = [DECODE; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
-        word[b] = c.is_ascii_alphanumeric() || c == b'\'';
+        class[b] = if c.is_ascii_alphanumeric() || c == b'\'' {
+            WORD
+        } else {
+            NOT_WORD
+        };
         b += 1;
     }
-    word
+    class
 };
 
 /// Runs of letters, digits and apostrophes. ASCII, nearly all of the text,
@@ -82,21 +91,34 @@ fn word_runs(text: &str) -> impl Iterator<Item = &str> {
     // The first byte from `i` on that is (or is not, with `word` false) a
     // word character's.
     let scan = move |mut i: usize, word: bool| -> usize {
-        while let Some(&b) = bytes.get(i) {
-            if b.is_ascii() {
-                if ASCII_WORD[usize::from(b)] == word {
-                    break;
-                }
+        let (skip, stop) = if word {
+            (NOT_WORD, WORD)
+        } else {
+            (WORD, NOT_WORD)
+        };
+        loop {
+            // The bytes that cannot stop the scan, in one tight loop.
+            while bytes
+                .get(i)
+                .is_some_and(|&b| BYTE_CLASS[usize::from(b)] == skip)
+            {
                 i += 1;
-            } else {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                if c.is_alphanumeric() == word {
-                    break;
+            }
+            match bytes.get(i) {
+                Some(&b) if BYTE_CLASS[usize::from(b)] == DECODE => {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    if c.is_alphanumeric() == word {
+                        return i;
+                    }
+                    i += c.len_utf8();
                 }
-                i += c.len_utf8();
+                Some(&b) => {
+                    debug_assert_eq!(BYTE_CLASS[usize::from(b)], stop);
+                    return i;
+                }
+                None => return i,
             }
         }
-        i
     };
     let mut i = 0;
     std::iter::from_fn(move || {
@@ -292,6 +314,8 @@ struct Scratch {
     score: Vec<u32>,
     touched: Vec<u32>,
     ranked: Vec<u64>,
+    /// How many paragraphs have each score.
+    by_score: Vec<u32>,
 }
 
 impl Scratch {
@@ -301,6 +325,7 @@ impl Scratch {
             score: vec![0; paragraphs],
             touched: Vec::new(),
             ranked: Vec::new(),
+            by_score: Vec::new(),
         }
     }
 }
@@ -319,6 +344,7 @@ fn judge<'a>(
         score,
         touched,
         ranked,
+        by_score,
     } = scratch;
     let own = index.first_of[s];
     let own_len = index.first_of[s + 1] - own;
@@ -341,7 +367,9 @@ fn judge<'a>(
     // that the first `postings` entries of `words` name most often.
     let mut look =
         |words: &mut dyn Iterator<Item = &Vec<u32>>, postings, candidates, mut best: usize| {
+            let mut lists = 0;
             for list in words {
+                lists += 1;
                 for &other in list.iter().take(postings) {
                     // A source's paragraphs are numbered one after another:
                     // outside `own..own + own_len`, in one unsigned comparison.
@@ -357,12 +385,29 @@ fn judge<'a>(
             // paragraph: each ranked by one number (high bits, the score
             // inverted; low bits, the paragraph), which selects much faster
             // than a key looked up in `score` at every comparison.
+            // Only the paragraphs scoring at least the `candidates`-th best
+            // score are ranked: found by counting the paragraphs of each
+            // score (at most one per list read), they are usually a few
+            // dozen of the hundreds touched.
+            by_score.clear();
+            by_score.resize(lists + 1, 0);
+            for &o in touched.iter() {
+                by_score[score[o as usize] as usize] += 1;
+            }
+            let mut at_least = 0;
+            let mut floor = 0;
+            for (k, &n) in by_score.iter().enumerate().rev() {
+                at_least += n;
+                if at_least as usize >= candidates {
+                    floor = k as u32;
+                    break;
+                }
+            }
             ranked.clear();
-            ranked.extend(
-                touched
-                    .iter()
-                    .map(|&o| u64::from(u32::MAX - score[o as usize]) << 32 | u64::from(o)),
-            );
+            ranked.extend(touched.iter().filter_map(|&o| {
+                let score = score[o as usize];
+                (score >= floor).then(|| u64::from(u32::MAX - score) << 32 | u64::from(o))
+            }));
             let keep = ranked.len().min(candidates);
             if keep > 0 && keep < ranked.len() {
                 ranked.select_nth_unstable(keep - 1);
