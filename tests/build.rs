@@ -245,6 +245,32 @@ fn a_dossier_s_own_copy_of_a_hooked_partial_is_what_renders() {
 }
 
 #[test]
+fn a_dossier_s_own_topic_and_participant_pages_still_get_the_source_groups() {
+    // The default pages print the groups rendered (`groups_html`); a page
+    // template of the dossier's own may lay them out itself.
+    let f = Fixture::new();
+    f.write(
+        "templates/topic.html",
+        "{% for group in groups %}[{{ group.source.id }} {{ group.count }}: {{ group.passages_html | safe }}]{% endfor %}",
+    );
+    f.write(
+        "templates/participant.html",
+        "{% for group in groups %}[{{ group.source.id }} {{ group.count }}]{% endfor %}|{{ groups_html | safe }}",
+    );
+    f.build();
+    let topic = f.page("topics/security/index.html");
+    assert!(topic.starts_with("[a1 "), "{topic}");
+    assert!(topic.contains(r#"<li class="passage">"#), "{topic}");
+    let person = f.page("participants/zelensky/index.html");
+    let (groups, html) = person.split_once('|').unwrap();
+    assert!(groups.starts_with("[a1 "), "{person}");
+    assert!(
+        html.starts_with(r#"<article class="source-group" aria-labelledby="m-a1-h">"#),
+        "{person}"
+    );
+}
+
+#[test]
 fn a_dossiers_own_template_overrides_the_built_in_one() {
     let f = Fixture::new();
     f.write(

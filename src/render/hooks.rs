@@ -28,6 +28,10 @@ pub const QUOTE: &str = "partials/quote.html";
 pub const STATEMENT: &str = "partials/statement.html";
 /// A row of a topic's table of figures.
 pub const FIGURE_ROW: &str = "partials/figure_row.html";
+/// A topic page's passages from one source, under the source's badge.
+pub const TOPIC_GROUP: &str = "partials/topic_group.html";
+/// A participant page's mentions in one source, under the source's badge.
+pub const MENTION_GROUP: &str = "partials/mention_group.html";
 /// The passage text and its single-source flag, which both include.
 const PASSAGE: &str = "partials/passage.html";
 /// A source's outlet and date, which a quote includes.
@@ -41,6 +45,8 @@ pub const PARTIALS: &[&str] = &[
     QUOTE,
     STATEMENT,
     FIGURE_ROW,
+    TOPIC_GROUP,
+    MENTION_GROUP,
     PASSAGE,
     SOURCE_BADGE,
 ];
@@ -53,6 +59,13 @@ pub struct Builtin {
     pub quote: bool,
     pub statement: bool,
     pub figure_row: bool,
+    pub topic_group: bool,
+    pub mention_group: bool,
+    /// Whether the dossier has its own `topic.html` or `participant.html`,
+    /// which may lay out the source groups itself (from `groups`) instead
+    /// of printing them rendered (`groups_html`).
+    pub own_topic_page: bool,
+    pub own_participant_page: bool,
 }
 
 impl Builtin {
@@ -65,6 +78,10 @@ impl Builtin {
             quote: built_in(QUOTE) && built_in(SOURCE_BADGE),
             statement: built_in(STATEMENT) && built_in(SOURCE_BADGE),
             figure_row: built_in(FIGURE_ROW),
+            topic_group: built_in(TOPIC_GROUP) && built_in(SOURCE_BADGE),
+            mention_group: built_in(MENTION_GROUP) && built_in(SOURCE_BADGE),
+            own_topic_page: !built_in("topic.html"),
+            own_participant_page: !built_in("participant.html"),
         }
     }
 }
@@ -188,6 +205,60 @@ pub fn passage_item(
     out.push_str("</a> ");
     passage(out, segments, view::is_unique(m.analysis, s, i));
     out.push_str("</li>\n");
+}
+
+/// `partials/topic_group.html` for source `s`, its passages on the topic
+/// already rendered as `passages`.
+pub fn topic_group(out: &mut String, m: &Model, s: usize, passages: &str, root: &str) {
+    let card = &m.sources[s];
+    out.push_str("<article class=\"source-group\" id=\"from-");
+    text(out, &card.id);
+    out.push_str("\" aria-labelledby=\"from-");
+    text(out, &card.id);
+    out.push_str("-h\">\n    <h3 id=\"from-");
+    text(out, &card.id);
+    out.push_str("-h\">");
+    source_badge(out, card, root);
+    out.push_str(" <span class=\"source-group-title\">");
+    text(out, &card.title);
+    out.push_str("</span></h3>\n");
+    group_passages(out, passages);
+}
+
+/// `partials/mention_group.html` for source `s`, which mentions the
+/// participant `count` times, shown (in context) as `passages`.
+pub fn mention_group(
+    out: &mut String,
+    m: &Model,
+    s: usize,
+    count: usize,
+    passages: &str,
+    root: &str,
+) {
+    let card = &m.sources[s];
+    out.push_str("<article class=\"source-group\" aria-labelledby=\"m-");
+    text(out, &card.id);
+    out.push_str("-h\">\n    <h3 id=\"m-");
+    text(out, &card.id);
+    out.push_str("-h\">");
+    source_badge(out, card, root);
+    out.push_str(" <span class=\"source-group-title\">");
+    text(out, &card.title);
+    out.push_str("</span> <span class=\"count\">");
+    number(out, count);
+    out.push_str(" mention");
+    if count != 1 {
+        out.push('s');
+    }
+    out.push_str("</span></h3>\n");
+    group_passages(out, passages);
+}
+
+/// The end of both kinds of group: the list of its passages.
+fn group_passages(out: &mut String, passages: &str) {
+    out.push_str("    <ol class=\"passages\">\n    ");
+    out.push_str(passages);
+    out.push_str("\n    </ol>\n  </article>\n");
 }
 
 /// `partials/quote.html` for quote `q`.

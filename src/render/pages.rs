@@ -566,6 +566,7 @@ impl<'m> Pages<'_, 'm> {
             [from.min(covering.len())..(from + view::TOPIC_SOURCES_PER_PAGE).min(covering.len())];
         let on_topic = |p: &crate::analyze::Paragraph| !p.heading && p.topics().contains(&t);
         let mut groups = Vec::new();
+        let mut groups_html = String::new();
         let mut figures = Vec::new();
         let mut quotes = Vec::new();
         let mut items = None;
@@ -593,11 +594,27 @@ impl<'m> Pages<'_, 'm> {
                     .filter(|q| on_topic(&text.paragraphs[q.paragraph]))
                     .cloned(),
             );
-            groups.push(PassageGroup {
+            let group = PassageGroup {
                 source: m.source_ref(s),
                 count,
                 passages_html: passages,
-            });
+            };
+            if self.renderer.builtin.topic_group {
+                hooks::topic_group(&mut groups_html, m, s, &group.passages_html, root);
+            } else {
+                self.item_through_tera(
+                    &mut groups_html,
+                    &mut items,
+                    &path,
+                    "topics",
+                    hooks::TOPIC_GROUP,
+                    "group",
+                    &group,
+                )?;
+            }
+            if self.renderer.builtin.own_topic_page {
+                groups.push(group);
+            }
         }
         // Like with like: figures of one unit stand side by side.
         let key = |k: usize| {
@@ -648,6 +665,9 @@ impl<'m> Pages<'_, 'm> {
         struct TopicPage<'a> {
             topic: &'a view::TopicCard,
             summary: Option<CitedView>,
+            /// Each rendered by `partials/topic_group.html`.
+            groups_html: String,
+            /// For a dossier's own `topic.html` only (empty otherwise).
             groups: Vec<PassageGroup>,
             silent: Vec<tera::Value>,
             /// How many sources miss the topic (named in `silent` when few).
@@ -673,6 +693,7 @@ impl<'m> Pages<'_, 'm> {
         let page = TopicPage {
             topic: &m.topics[t],
             summary,
+            groups_html,
             groups,
             silent,
             silent_count: if first { silent_count } else { 0 },
@@ -785,6 +806,7 @@ impl<'m> Pages<'_, 'm> {
             &all[from..(from + per).min(all.len())]
         };
         let mut groups = Vec::new();
+        let mut groups_html = String::new();
         let mut items = None;
         for &s in slice(&m.mentioning[p]) {
             let mut passages = String::new();
@@ -803,11 +825,34 @@ impl<'m> Pages<'_, 'm> {
                     &segments,
                 )?;
             }
-            groups.push(PassageGroup {
+            let group = PassageGroup {
                 source: m.source_ref(s),
                 count: m.analysis.mentions[p][s],
                 passages_html: passages,
-            });
+            };
+            if self.renderer.builtin.mention_group {
+                hooks::mention_group(
+                    &mut groups_html,
+                    m,
+                    s,
+                    group.count,
+                    &group.passages_html,
+                    root,
+                );
+            } else {
+                self.item_through_tera(
+                    &mut groups_html,
+                    &mut items,
+                    &path,
+                    "participants",
+                    hooks::MENTION_GROUP,
+                    "group",
+                    &group,
+                )?;
+            }
+            if self.renderer.builtin.own_participant_page {
+                groups.push(group);
+            }
         }
         let statements = slice(&m.spoken[p])
             .iter()
@@ -836,6 +881,9 @@ impl<'m> Pages<'_, 'm> {
         struct ParticipantPage<'a> {
             participant: &'a view::ParticipantCard,
             notes: Option<CitedView>,
+            /// Each rendered by `partials/mention_group.html`.
+            groups_html: String,
+            /// For a dossier's own `participant.html` only (empty otherwise).
             groups: Vec<PassageGroup>,
             /// Each rendered by `partials/statement.html`.
             statements: Vec<String>,
@@ -860,6 +908,7 @@ impl<'m> Pages<'_, 'm> {
         let page = ParticipantPage {
             participant: &m.participants[p],
             notes,
+            groups_html,
             groups,
             statements,
             topics,
