@@ -89,10 +89,22 @@ pub struct Renderer {
     builtin: hooks::Builtin,
 }
 
+/// Tera's `safe`, without copying the string: the pages print their long
+/// lists, already rendered, through it, and Tera's own makes a new string
+/// of each. Anything else is printed as Tera's would print it.
+fn safe(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if value.as_str().is_some() {
+        value.mark_safe()
+    } else {
+        tera::Value::safe_string(&value.to_string())
+    }
+}
+
 impl Renderer {
     pub fn new(layers: Layers) -> Result<Renderer, Diagnostics> {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        tera.register_filter("safe", safe);
         let mut origins = BTreeMap::new();
         let mut sources = BTreeMap::new();
         for (name, t) in &layers.templates {
@@ -872,5 +884,30 @@ fn template_hint(message: &str) -> &'static str {
         "check the name against Tera's built-in filters, tests and functions: https://keats.github.io/tera/"
     } else {
         "fix the template at this place; Tera's syntax: https://keats.github.io/tera/"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn safe_prints_what_tera_s_own_safe_prints() {
+        let template =
+            "{{ html | safe }} {{ html }} {{ n | safe }} {{ list | safe }} {{ none | safe }}";
+        let mut context = tera::Context::new();
+        context.insert("html", "<b>“x” & y</b>");
+        context.insert("n", &2.5);
+        context.insert("list", &["<a>", "b"]);
+        context.insert("none", &None::<String>);
+        let render = |ours: bool| {
+            let mut tera = tera::Tera::new();
+            tera.autoescape_on([".html"]);
+            if ours {
+                tera.register_filter("safe", super::safe);
+            }
+            tera.add_raw_template("t.html", template).unwrap();
+            tera.render("t.html", &context).unwrap()
+        };
+        assert_eq!(render(true), render(false));
+        assert!(render(true).starts_with("<b>“x” & y</b> &lt;b&gt;"));
     }
 }
