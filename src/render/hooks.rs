@@ -210,19 +210,9 @@ pub fn passage_item(
 /// `partials/topic_group.html` for source `s`, its passages on the topic
 /// already rendered as `passages`.
 pub fn topic_group(out: &mut String, m: &Model, s: usize, passages: &str, root: &str) {
-    let card = &m.sources[s];
-    out.push_str("<article class=\"source-group\" id=\"from-");
-    text(out, &card.id);
-    out.push_str("\" aria-labelledby=\"from-");
-    text(out, &card.id);
-    out.push_str("-h\">\n    <h3 id=\"from-");
-    text(out, &card.id);
-    out.push_str("-h\">");
-    source_badge(out, card, root);
-    out.push_str(" <span class=\"source-group-title\">");
-    text(out, &card.title);
-    out.push_str("</span></h3>\n");
-    group_passages(out, passages);
+    topic_group_head(out, m, s, root);
+    out.push_str(passages);
+    group_foot(out);
 }
 
 /// `partials/mention_group.html` for source `s`, which mentions the
@@ -235,6 +225,31 @@ pub fn mention_group(
     passages: &str,
     root: &str,
 ) {
+    mention_group_head(out, m, s, count, root);
+    out.push_str(passages);
+    group_foot(out);
+}
+
+/// [`topic_group`] up to its passages, which the caller writes next, then
+/// [`group_foot`].
+pub fn topic_group_head(out: &mut String, m: &Model, s: usize, root: &str) {
+    let card = &m.sources[s];
+    out.push_str("<article class=\"source-group\" id=\"from-");
+    text(out, &card.id);
+    out.push_str("\" aria-labelledby=\"from-");
+    text(out, &card.id);
+    out.push_str("-h\">\n    <h3 id=\"from-");
+    text(out, &card.id);
+    out.push_str("-h\">");
+    source_badge(out, card, root);
+    out.push_str(" <span class=\"source-group-title\">");
+    text(out, &card.title);
+    out.push_str("</span></h3>\n");
+    out.push_str(GROUP_LIST);
+}
+
+/// [`mention_group`] up to its passages, as [`topic_group_head`].
+pub fn mention_group_head(out: &mut String, m: &Model, s: usize, count: usize, root: &str) {
     let card = &m.sources[s];
     out.push_str("<article class=\"source-group\" aria-labelledby=\"m-");
     text(out, &card.id);
@@ -251,13 +266,14 @@ pub fn mention_group(
         out.push('s');
     }
     out.push_str("</span></h3>\n");
-    group_passages(out, passages);
+    out.push_str(GROUP_LIST);
 }
 
-/// The end of both kinds of group: the list of its passages.
-fn group_passages(out: &mut String, passages: &str) {
-    out.push_str("    <ol class=\"passages\">\n    ");
-    out.push_str(passages);
+/// Where both kinds of group list their passages.
+const GROUP_LIST: &str = "    <ol class=\"passages\">\n    ";
+
+/// What both kinds of group end with, after their passages.
+pub fn group_foot(out: &mut String) {
     out.push_str("\n    </ol>\n  </article>\n");
 }
 

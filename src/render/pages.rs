@@ -566,13 +566,21 @@ impl<'m> Pages<'_, 'm> {
             [from.min(covering.len())..(from + view::TOPIC_SOURCES_PER_PAGE).min(covering.len())];
         let on_topic = |p: &crate::analyze::Paragraph| !p.heading && p.topics().contains(&t);
         let mut groups = Vec::new();
-        let mut groups_html = String::new();
+        // Rendered by the built-in renderer, with no page template of the
+        // dossier's own to give them to, the groups' passages are written
+        // straight into the groups' HTML, not gathered first.
+        let direct = self.renderer.builtin.topic_group && !self.renderer.builtin.own_topic_page;
+        let mut groups_html = String::with_capacity(here.len() * 2048);
         let mut figures = Vec::new();
         let mut quotes = Vec::new();
         let mut items = None;
         for &s in here {
             let text = &m.analysis.sources[s];
-            let mut passages = String::new();
+            let mut own = String::new();
+            if direct {
+                hooks::topic_group_head(&mut groups_html, m, s, root);
+            }
+            let passages = if direct { &mut groups_html } else { &mut own };
             let mut count = 0;
             for (i, p) in text
                 .paragraphs
@@ -585,7 +593,7 @@ impl<'m> Pages<'_, 'm> {
                         .filter(|&k| m.analysis.figures[k].unit != "year"),
                 );
                 let segments = view::segments(&p.text, &marks(&p.topic_hits, |o| o == t, "kw"));
-                self.passage_item(&mut passages, &mut items, &path, "topics", s, i, &segments)?;
+                self.passage_item(passages, &mut items, &path, "topics", s, i, &segments)?;
                 count += 1;
             }
             quotes.extend(
@@ -594,10 +602,14 @@ impl<'m> Pages<'_, 'm> {
                     .filter(|q| on_topic(&text.paragraphs[q.paragraph]))
                     .cloned(),
             );
+            if direct {
+                hooks::group_foot(&mut groups_html);
+                continue;
+            }
             let group = PassageGroup {
                 source: m.source_ref(s),
                 count,
-                passages_html: passages,
+                passages_html: own,
             };
             if self.renderer.builtin.topic_group {
                 hooks::topic_group(&mut groups_html, m, s, &group.passages_html, root);
@@ -806,29 +818,35 @@ impl<'m> Pages<'_, 'm> {
             &all[from..(from + per).min(all.len())]
         };
         let mut groups = Vec::new();
-        let mut groups_html = String::new();
+        // As on topic pages, passages go straight into the groups' HTML
+        // when nothing else needs them.
+        let direct =
+            self.renderer.builtin.mention_group && !self.renderer.builtin.own_participant_page;
+        let here = slice(&m.mentioning[p]);
+        let mut groups_html = String::with_capacity(here.len() * 1024);
         let mut items = None;
-        for &s in slice(&m.mentioning[p]) {
-            let mut passages = String::new();
+        for &s in here {
+            let mut own = String::new();
+            let count = m.analysis.mentions[p][s];
+            if direct {
+                hooks::mention_group_head(&mut groups_html, m, s, count, root);
+            }
+            let passages = if direct { &mut groups_html } else { &mut own };
             let paragraphs = m.analysis.sources[s].paragraphs.iter().enumerate();
             for (i, para) in paragraphs.filter(|(_, para)| para.participants().contains(&p)) {
                 // Mentions can be many: show each in its context only.
                 let hits = marks(&para.participant_hits, |o| o == p, "who");
                 let segments = view::excerpt(&para.text, &hits, MENTION_CONTEXT_WORDS);
-                self.passage_item(
-                    &mut passages,
-                    &mut items,
-                    &path,
-                    "participants",
-                    s,
-                    i,
-                    &segments,
-                )?;
+                self.passage_item(passages, &mut items, &path, "participants", s, i, &segments)?;
+            }
+            if direct {
+                hooks::group_foot(&mut groups_html);
+                continue;
             }
             let group = PassageGroup {
                 source: m.source_ref(s),
-                count: m.analysis.mentions[p][s],
-                passages_html: passages,
+                count,
+                passages_html: own,
             };
             if self.renderer.builtin.mention_group {
                 hooks::mention_group(
