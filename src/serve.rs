@@ -991,7 +991,10 @@ mod tests {
         let kept: Vec<Paragraph> = crate::analyze::paragraphs::split(&before)
             .into_iter()
             .enumerate()
-            .map(|(i, b)| Paragraph::new(i + 1, b.text, b.heading, Vec::new(), Vec::new()))
+            .map(|(i, b)| {
+                let words = b.text.split_whitespace().count();
+                Paragraph::new(i + 1, b.text, b.heading, words, Vec::new(), Vec::new())
+            })
             .collect();
         let same = |text: &str| same_text(&kept, &article(text));
         assert!(same(

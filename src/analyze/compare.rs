@@ -301,12 +301,7 @@ impl SupportIndex {
 
 /// Whether paragraph `p`, of content words `set`, is judged at all.
 fn judged(p: &Paragraph, set: &[u32]) -> bool {
-    !p.heading
-        && !set.is_empty()
-        && p.text
-            .split_whitespace()
-            .nth(UNIQUE_MIN_WORDS - 1)
-            .is_some()
+    !p.heading && !set.is_empty() && p.words >= UNIQUE_MIN_WORDS
 }
 
 /// What judging a paragraph needs besides the index, kept from one to the
@@ -314,6 +309,7 @@ fn judged(p: &Paragraph, set: &[u32]) -> bool {
 /// scored and their ranks.
 struct Scratch {
     score: Vec<u32>,
+    /// A buffer for the paragraphs touched, as long as any look needed.
     touched: Vec<u32>,
     ranked: Vec<u64>,
     /// How many paragraphs have each score.
@@ -370,19 +366,28 @@ fn judge<'a>(
     let mut look =
         |words: &mut dyn Iterator<Item = &Vec<u32>>, postings, candidates, mut best: usize| {
             let mut lists = 0;
+            // The paragraphs touched are `touched[..n]`: each is written to
+            // the next place, which counts only when it was not touched
+            // before, without a branch that half the postings mispredict.
+            let mut n = 0;
             for list in words {
                 lists += 1;
-                for &other in list.iter().take(postings) {
+                let list = &list[..list.len().min(postings)];
+                if touched.len() < n + list.len() {
+                    touched.resize(n + list.len(), 0);
+                }
+                for &other in list {
                     // A source's paragraphs are numbered one after another:
                     // outside `own..own + own_len`, in one unsigned comparison.
                     if other.wrapping_sub(own) >= own_len {
-                        if score[other as usize] == 0 {
-                            touched.push(other);
-                        }
-                        score[other as usize] += 1;
+                        let slot = &mut score[other as usize];
+                        touched[n] = other;
+                        n += usize::from(*slot == 0);
+                        *slot += 1;
                     }
                 }
             }
+            let touched = &touched[..n];
             // The best candidates by score, ties going to the earlier
             // paragraph: each ranked by one number (high bits, the score
             // inverted; low bits, the paragraph), which selects much faster
@@ -393,7 +398,7 @@ fn judge<'a>(
             // dozen of the hundreds touched.
             by_score.clear();
             by_score.resize(lists + 1, 0);
-            for &o in touched.iter() {
+            for &o in touched {
                 by_score[score[o as usize] as usize] += 1;
             }
             let mut at_least = 0;
@@ -419,10 +424,9 @@ fn judge<'a>(
             for &r in &ranked[..keep] {
                 best = best.max(shared_count_above(mine, set_of(r as u32), best));
             }
-            for &o in touched.iter() {
+            for &o in touched {
                 score[o as usize] = 0;
             }
-            touched.clear();
             best
         };
     let mut best = look(
@@ -1312,7 +1316,10 @@ mod tests {
             paras
                 .iter()
                 .enumerate()
-                .map(|(i, t)| Paragraph::new(i + 1, t.to_string(), false, vec![], vec![]))
+                .map(|(i, t)| {
+                    let words = t.split_whitespace().count();
+                    Paragraph::new(i + 1, t.to_string(), false, words, vec![], vec![])
+                })
                 .collect(),
         )
     }

@@ -76,6 +76,8 @@ pub struct Paragraph {
     pub n: usize,
     pub text: String,
     pub heading: bool,
+    /// How many words, separated by white space, the text has.
+    pub words: usize,
     /// Keyword matches, `owner` being the topic index; sorted by position.
     pub topic_hits: Vec<Hit>,
     /// Alias matches, `owner` being the participant index; sorted by position.
@@ -86,17 +88,22 @@ pub struct Paragraph {
 }
 
 impl Paragraph {
+    /// Paragraph `n` of `words` words (`text.split_whitespace().count()`,
+    /// which the caller usually knows from folding the text).
     pub fn new(
         n: usize,
         text: String,
         heading: bool,
+        words: usize,
         topic_hits: Vec<Hit>,
         participant_hits: Vec<Hit>,
     ) -> Paragraph {
+        debug_assert_eq!(words, text.split_whitespace().count());
         Paragraph {
             n,
             text,
             heading,
+            words,
             topic_ids: owners(&topic_hits),
             participant_ids: owners(&participant_hits),
             topic_hits,
@@ -564,12 +571,14 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnaly
         // fingerprints.
         let folded = matcher::fold(&block.text);
         let found = matcher.find_folded(&folded);
-        words += folded.word_count();
+        let count = folded.word_count();
+        words += count;
         folded_texts.push(folded.text);
         let para = Paragraph::new(
             i + 1,
             block.text,
             block.heading,
+            count,
             found.topics,
             found.participants,
         );
