@@ -133,8 +133,24 @@ fn word_runs(text: &str) -> impl Iterator<Item = &str> {
 fn is_content(word: &str, hash: u64) -> bool {
     static STOP_HASHES: LazyLock<FxHashMap<u64, &str>> =
         LazyLock::new(|| STOPWORDS.iter().map(|w| (hash_of(*w), *w)).collect());
-    more_chars_than(word, 2) && STOP_HASHES.get(&hash).is_none_or(|stop| *stop != word)
+    more_chars_than(word, 2)
+        && (word.len() > LONGEST_STOPWORD
+            || STOP_HASHES.get(&hash).is_none_or(|stop| *stop != word))
 }
+
+/// The length in bytes of the longest of [`STOPWORDS`]: no longer word is
+/// one of them, and most words are ruled out without a lookup.
+const LONGEST_STOPWORD: usize = {
+    let mut longest = 0;
+    let mut k = 0;
+    while k < STOPWORDS.len() {
+        if STOPWORDS[k].len() > longest {
+            longest = STOPWORDS[k].len();
+        }
+        k += 1;
+    }
+    longest
+};
 
 /// `word.chars().count() > n`, without counting most words to the end.
 fn more_chars_than(word: &str, n: usize) -> bool {
@@ -176,8 +192,11 @@ impl Prints {
     pub fn of_folded(paragraphs: &[Paragraph], folded: &[String]) -> Prints {
         let mut content = Vec::with_capacity(paragraphs.len());
         let mut running: Vec<u64> = Vec::new();
+        // Each paragraph's words are gathered here, then kept at their
+        // exact length: the sets live as long as the analysis.
+        let mut set: Vec<u32> = Vec::new();
         for (p, text) in paragraphs.iter().zip(folded) {
-            let mut set: Vec<u32> = Vec::new();
+            set.clear();
             for w in word_slices(text) {
                 let hash = hash_of(w);
                 if is_content(w, hash) {
@@ -189,7 +208,7 @@ impl Prints {
             }
             set.sort_unstable();
             set.dedup();
-            content.push(set);
+            content.push(set.clone());
         }
         let mut shingles: Vec<u32> = running.windows(3).map(|w| short(hash_of(w))).collect();
         // Hundreds of random keys a source: a radix sort takes a third of
