@@ -245,9 +245,10 @@ fn a_dossier_s_own_copy_of_a_hooked_partial_is_what_renders() {
 }
 
 #[test]
-fn a_dossier_s_own_topic_and_participant_pages_still_get_the_source_groups() {
-    // The default pages print the groups rendered (`groups_html`); a page
-    // template of the dossier's own may lay them out itself.
+fn a_dossier_s_own_page_templates_still_get_the_lists_the_default_ones_print_rendered() {
+    // The default pages print the source groups and a source's aside
+    // rendered (`groups_html`, `aside_html`); a page template of the
+    // dossier's own may lay them out itself.
     let f = Fixture::new();
     f.write(
         "templates/topic.html",
@@ -257,7 +258,19 @@ fn a_dossier_s_own_topic_and_participant_pages_still_get_the_source_groups() {
         "templates/participant.html",
         "{% for group in groups %}[{{ group.source.id }} {{ group.count }}]{% endfor %}|{{ groups_html | safe }}",
     );
+    f.write(
+        "templates/source.html",
+        "{% for t in topics %}[{{ t.item.title }} {{ t.count }}]{% endfor %}{% for p in participants %}[{{ p.item.name }}]{% endfor %}|{{ aside_html | safe }}",
+    );
     f.build();
+    let source = f.page("sources/a1/index.html");
+    let (lists, aside) = source.split_once('|').unwrap();
+    assert!(lists.starts_with("[Security guarantees "), "{source}");
+    assert!(lists.contains("[Volodymyr Zelensky]"), "{source}");
+    assert!(
+        aside.starts_with(r#"<aside class="source-aside""#),
+        "{source}"
+    );
     let topic = f.page("topics/security/index.html");
     assert!(topic.starts_with("[a1 "), "{topic}");
     assert!(topic.contains(r#"<li class="passage">"#), "{topic}");

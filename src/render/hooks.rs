@@ -32,6 +32,10 @@ pub const FIGURE_ROW: &str = "partials/figure_row.html";
 pub const TOPIC_GROUP: &str = "partials/topic_group.html";
 /// A participant page's mentions in one source, under the source's badge.
 pub const MENTION_GROUP: &str = "partials/mention_group.html";
+/// What a source page shows beside the text: the sources sharing its
+/// wording, its passages no other source carries, its topics and
+/// participants.
+pub const SOURCE_ASIDE: &str = "partials/source_aside.html";
 /// The passage text and its single-source flag, which both include.
 const PASSAGE: &str = "partials/passage.html";
 /// A source's outlet and date, which a quote includes.
@@ -47,6 +51,7 @@ pub const PARTIALS: &[&str] = &[
     FIGURE_ROW,
     TOPIC_GROUP,
     MENTION_GROUP,
+    SOURCE_ASIDE,
     PASSAGE,
     SOURCE_BADGE,
 ];
@@ -61,6 +66,10 @@ pub struct Builtin {
     pub figure_row: bool,
     pub topic_group: bool,
     pub mention_group: bool,
+    pub source_aside: bool,
+    /// Whether the dossier has its own `source.html`, which may lay out what
+    /// the aside shows itself (from `similar`, `topics`, `participants`).
+    pub own_source_page: bool,
     /// Whether the dossier has its own `topic.html` or `participant.html`,
     /// which may lay out the source groups itself (from `groups`) instead
     /// of printing them rendered (`groups_html`).
@@ -80,6 +89,8 @@ impl Builtin {
             figure_row: built_in(FIGURE_ROW),
             topic_group: built_in(TOPIC_GROUP) && built_in(SOURCE_BADGE),
             mention_group: built_in(MENTION_GROUP) && built_in(SOURCE_BADGE),
+            source_aside: built_in(SOURCE_ASIDE),
+            own_source_page: !built_in("source.html"),
             own_topic_page: !built_in("topic.html"),
             own_participant_page: !built_in("participant.html"),
         }
@@ -275,6 +286,91 @@ const GROUP_LIST: &str = "    <ol class=\"passages\">\n    ";
 /// What both kinds of group end with, after their passages.
 pub fn group_foot(out: &mut String) {
     out.push_str("\n    </ol>\n  </article>\n");
+}
+
+/// What `partials/source_aside.html` shows of a source.
+pub struct Aside<'a> {
+    /// The other source of each pair sharing wording with this one, the
+    /// share as a percentage, and whether it looks rewritten.
+    pub similar: &'a [(usize, String, bool)],
+    pub single_source: usize,
+    /// Topics and participants with their counts, in the order shown.
+    pub topics: &'a [(usize, usize)],
+    pub participants: &'a [(usize, usize)],
+}
+
+/// `partials/source_aside.html` for `aside`.
+pub fn source_aside(out: &mut String, m: &Model, aside: &Aside, root: &str) {
+    out.push_str("<aside class=\"source-aside\" aria-label=\"About this source\">\n  ");
+    if !aside.similar.is_empty() {
+        out.push_str("\n  <h2>Shared wording</h2>\n  <ul class=\"similar\">");
+        for (b, percent, derivative) in aside.similar {
+            let card = &m.sources[*b];
+            out.push_str("<li><a href=\"");
+            text(out, root);
+            text(out, &card.href);
+            out.push_str("\">");
+            text(out, &card.label);
+            out.push_str("</a> <span class=\"count\">");
+            text(out, percent);
+            out.push_str("</span>");
+            if *derivative {
+                out.push_str(" <strong class=\"flag\">likely rewritten</strong>");
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul>\n  ");
+    }
+    out.push_str("\n  ");
+    let n = aside.single_source;
+    if n > 0 {
+        out.push_str("<p class=\"note\">");
+        number(out, n);
+        out.push_str(if n == 1 { " passage" } else { " passages" });
+        out.push_str(" of this source appear");
+        if n == 1 {
+            out.push('s');
+        }
+        out.push_str(" in no other source.</p>");
+    }
+    out.push_str("\n  ");
+    tags(out, root, "Topics", aside.topics, |t| {
+        (&m.topics[t].href, &m.topics[t].title)
+    });
+    out.push_str("\n  ");
+    tags(out, root, "Participants", aside.participants, |p| {
+        (&m.participants[p].href, &m.participants[p].name)
+    });
+    out.push_str("\n</aside>\n");
+}
+
+/// A heading and a list of counted links, unless `items` is empty; `card`
+/// gives an item's link and label.
+fn tags<'m>(
+    out: &mut String,
+    root: &str,
+    heading: &str,
+    items: &[(usize, usize)],
+    card: impl Fn(usize) -> (&'m str, &'m str),
+) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str("\n  <h2>");
+    out.push_str(heading);
+    out.push_str("</h2>\n  <ul class=\"tags\">");
+    for &(k, count) in items {
+        let (href, label) = card(k);
+        out.push_str("<li><a href=\"");
+        text(out, root);
+        text(out, href);
+        out.push_str("\">");
+        text(out, label);
+        out.push_str("</a> <span class=\"count\">");
+        number(out, count);
+        out.push_str("</span></li>");
+    }
+    out.push_str("</ul>\n  ");
 }
 
 /// `partials/quote.html` for quote `q`.

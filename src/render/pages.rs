@@ -750,11 +750,10 @@ impl<'m> Pages<'_, 'm> {
             .filter(|&i| view::is_unique(m.analysis, s, i))
             .count();
         let quotes_html = self.quotes_html(own_quotes, &mut items, &path, "sources")?;
-        let topics = m.counted_topics(
-            (0..m.topics.len())
-                .map(|t| (t, m.analysis.coverage[t][s]))
-                .filter(|&(_, count)| count > 0),
-        );
+        let topics: Vec<(usize, usize)> = (0..m.topics.len())
+            .map(|t| (t, m.analysis.coverage[t][s]))
+            .filter(|&(_, count)| count > 0)
+            .collect();
         // Counted from the source's own matches: looking up every
         // participant's column of the mention counts would cost a cache
         // miss each, for each of thousands of source pages.
@@ -764,7 +763,48 @@ impl<'m> Pages<'_, 'm> {
                 *named.entry(h.owner).or_default() += 1;
             }
         }
-        let people = m.counted_participants(named);
+        let people = m.participants_by_count(named);
+        // What the aside shows, as template values only for a template
+        // that needs them: the partial when it is the dossier's own, the
+        // page when it is.
+        let as_values = || {
+            (
+                self.pairs(Some(s)).collect::<Vec<_>>(),
+                m.counted_topics(topics.iter().copied()),
+                m.counted_participants(people.iter().copied()),
+            )
+        };
+        let mut aside_html = String::new();
+        if self.renderer.builtin.source_aside {
+            let similar: Vec<(usize, String, bool)> = m.similar[s]
+                .iter()
+                .map(|&k| {
+                    let p = &m.analysis.pairs[k];
+                    let other = if p.b == s { p.a } else { p.b };
+                    (other, percent(p.similarity), p.similarity >= DERIVATIVE_AT)
+                })
+                .collect();
+            let aside = hooks::Aside {
+                similar: &similar,
+                single_source,
+                topics: &topics,
+                participants: &people,
+            };
+            hooks::source_aside(&mut aside_html, m, &aside, root_of(&path));
+        } else {
+            let (similar, topics, participants) = as_values();
+            let mut context = self.item_context(&mut items, &path, "sources")?.clone();
+            context.insert("similar", &similar);
+            context.insert("single_source", &single_source);
+            context.insert("topics", &topics);
+            context.insert("participants", &participants);
+            self.render_into(hooks::SOURCE_ASIDE, &context, &path, &mut aside_html)?;
+        }
+        let (similar, topics, people) = if self.renderer.builtin.own_source_page {
+            as_values()
+        } else {
+            (Vec::new(), Vec::new(), Vec::new())
+        };
         #[derive(Serialize)]
         struct SourcePage<'a> {
             source: &'a SourceCard,
@@ -773,6 +813,9 @@ impl<'m> Pages<'_, 'm> {
             paragraphs_html: String,
             /// Each rendered by `partials/quote.html`.
             quotes_html: String,
+            /// Rendered by `partials/source_aside.html`.
+            aside_html: String,
+            /// For a dossier's own `source.html` only (empty otherwise).
             topics: Vec<Counted<tera::Value>>,
             participants: Vec<Counted<tera::Value>>,
             similar: Vec<PairView>,
@@ -785,9 +828,10 @@ impl<'m> Pages<'_, 'm> {
             single_source,
             paragraphs_html: paragraphs,
             quotes_html,
+            aside_html,
             topics,
             participants: people,
-            similar: self.pairs(Some(s)).collect(),
+            similar,
         };
         let card = &m.sources[s];
         let description = Some(format!("{}: {}", card.label, card.title));

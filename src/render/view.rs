@@ -398,12 +398,23 @@ impl Model<'_> {
         &self,
         counts: impl IntoIterator<Item = (usize, usize)>,
     ) -> Vec<Counted<tera::Value>> {
+        counted(
+            &self.values.participant_briefs,
+            self.participants_by_count(counts),
+        )
+    }
+
+    /// `counts` (participant, count) the most counted first, then by name.
+    pub fn participants_by_count(
+        &self,
+        counts: impl IntoIterator<Item = (usize, usize)>,
+    ) -> Vec<(usize, usize)> {
         let mut counts: Vec<(usize, usize)> = counts.into_iter().collect();
         counts.sort_by(|&(a, m), &(b, n)| {
             n.cmp(&m)
                 .then(self.participants[a].name.cmp(&self.participants[b].name))
         });
-        counted(&self.values.participant_briefs, counts)
+        counts
     }
 
     /// The topics of `counts` (topic, count) as [`Brief`]s with their
