@@ -33,20 +33,21 @@ const STOPWORDS: &[&str] = &[
 /// "Putin’s guarantees" and "Putin guarantee" share their words.
 pub fn words(text: &str) -> Vec<String> {
     let folded = super::matcher::fold(text).text;
-    word_slices(&folded).map(str::to_string).collect()
+    word_slices(&folded).map(|(w, _)| w.to_string()).collect()
 }
 
 /// The words of a text as [`words`] finds them, each as a hash: for
 /// comparing many texts' words without comparing strings.
 pub fn word_hashes(text: &str) -> Vec<u64> {
     let folded = super::matcher::fold(text).text;
-    word_slices(&folded).map(hash_of).collect()
+    word_slices(&folded).map(|(w, _)| hash_of(w)).collect()
 }
 
-/// The words of already folded text, as slices of it (no allocation).
-fn word_slices(folded: &str) -> impl Iterator<Item = &str> {
+/// The words of already folded text, as slices of it (no allocation), each
+/// with whether it is all ASCII (so that its characters are its bytes).
+fn word_slices(folded: &str) -> impl Iterator<Item = (&str, bool)> {
     word_runs(folded)
-        .map(|w| {
+        .map(|(w, ascii)| {
             // Apostrophes are ASCII: trimmed by byte, the slices stay on
             // character boundaries.
             let b = w.as_bytes();
@@ -54,13 +55,13 @@ fn word_slices(folded: &str) -> impl Iterator<Item = &str> {
             let to = b.len() - b[from..].iter().rev().take_while(|&&c| c == b'\'').count();
             let w = &w[from..to];
             let w = w.strip_suffix("'s").unwrap_or(w);
-            if more_chars_than(w, 4) {
-                w.strip_suffix('s').unwrap_or(w)
+            if more_chars_than(w, ascii, 4) {
+                (w.strip_suffix('s').unwrap_or(w), ascii)
             } else {
-                w
+                (w, ascii)
             }
         })
-        .filter(|w| !w.is_empty())
+        .filter(|(w, _)| !w.is_empty())
 }
 
 /// What each byte says about the character it starts or continues: one of a
@@ -84,18 +85,20 @@ const BYTE_CLASS: [u8; 256] = {
     class
 };
 
-/// Runs of letters, digits and apostrophes. ASCII, nearly all of the text,
-/// is classified a byte at a time, by table, without decoding.
-fn word_runs(text: &str) -> impl Iterator<Item = &str> {
+/// Runs of letters, digits and apostrophes, each with whether it is all
+/// ASCII. ASCII, nearly all of the text, is classified a byte at a time, by
+/// table, without decoding.
+fn word_runs(text: &str) -> impl Iterator<Item = (&str, bool)> {
     let bytes = text.as_bytes();
     // The first byte from `i` on that is (or is not, with `word` false) a
-    // word character's.
-    let scan = move |mut i: usize, word: bool| -> usize {
+    // word character's, and whether every character passed was ASCII.
+    let scan = move |mut i: usize, word: bool| -> (usize, bool) {
         let (skip, stop) = if word {
             (NOT_WORD, WORD)
         } else {
             (WORD, NOT_WORD)
         };
+        let mut ascii = true;
         loop {
             // The bytes that cannot stop the scan, in one tight loop.
             while bytes
@@ -108,32 +111,34 @@ fn word_runs(text: &str) -> impl Iterator<Item = &str> {
                 Some(&b) if BYTE_CLASS[usize::from(b)] == DECODE => {
                     let c = text[i..].chars().next().unwrap_or(' ');
                     if c.is_alphanumeric() == word {
-                        return i;
+                        return (i, ascii);
                     }
+                    ascii = false;
                     i += c.len_utf8();
                 }
                 Some(&b) => {
                     debug_assert_eq!(BYTE_CLASS[usize::from(b)], stop);
-                    return i;
+                    return (i, ascii);
                 }
-                None => return i,
+                None => return (i, ascii),
             }
         }
     };
     let mut i = 0;
     std::iter::from_fn(move || {
-        let start = scan(i, true);
-        i = scan(start, false);
-        (start < i).then(|| &text[start..i])
+        let (start, _) = scan(i, true);
+        let (end, ascii) = scan(start, false);
+        i = end;
+        (start < end).then(|| (&text[start..end], ascii))
     })
 }
 
 /// Whether a word counts towards a passage's substance; `hash` is its
 /// [`hash_of`], which rules out almost every word without comparing text.
-fn is_content(word: &str, hash: u64) -> bool {
+fn is_content(word: &str, ascii: bool, hash: u64) -> bool {
     static STOP_HASHES: LazyLock<FxHashMap<u64, &str>> =
         LazyLock::new(|| STOPWORDS.iter().map(|w| (hash_of(*w), *w)).collect());
-    more_chars_than(word, 2)
+    more_chars_than(word, ascii, 2)
         && (word.len() > LONGEST_STOPWORD
             || STOP_HASHES.get(&hash).is_none_or(|stop| *stop != word))
 }
@@ -152,9 +157,10 @@ const LONGEST_STOPWORD: usize = {
     longest
 };
 
-/// `word.chars().count() > n`, without counting most words to the end.
-fn more_chars_than(word: &str, n: usize) -> bool {
-    word.len() > n && (word.is_ascii() || word.chars().nth(n).is_some())
+/// `word.chars().count() > n`, without counting most words to the end;
+/// `ascii` says the word is all ASCII (false when not known).
+fn more_chars_than(word: &str, ascii: bool, n: usize) -> bool {
+    word.len() > n && (ascii || word.chars().nth(n).is_some())
 }
 
 fn hash_of<T: Hash + ?Sized>(value: &T) -> u64 {
@@ -197,9 +203,9 @@ impl Prints {
         let mut set: Vec<u32> = Vec::new();
         for (p, text) in paragraphs.iter().zip(folded) {
             set.clear();
-            for w in word_slices(text) {
+            for (w, ascii) in word_slices(text) {
                 let hash = hash_of(w);
-                if is_content(w, hash) {
+                if is_content(w, ascii, hash) {
                     set.push(short(hash));
                 }
                 if !p.heading {
@@ -1451,6 +1457,20 @@ mod tests {
         for (n, edited) in [(40, 17), (40, 0), (40, 39), (8, 0), (8, 3), (8, 7)] {
             indexes_follow_edits_to(n, edited);
         }
+    }
+
+    #[test]
+    fn words_are_measured_in_characters_not_bytes() {
+        // "Çays" has four characters in five bytes: a plural only from five.
+        assert_eq!(
+            words("Çays Müller's guarantees, Zelenskyy’s"),
+            ["çays", "müller", "guarantee", "zelenskyy"]
+        );
+        // "él" has two characters in three bytes: too short to count.
+        let text = "él été él été él".to_string();
+        let words = text.split_whitespace().count();
+        let prints = Prints::of(&[Paragraph::new(1, text, false, words, vec![], vec![])]);
+        assert_eq!(prints.content[0], [short(hash_of("été"))]);
     }
 
     #[test]
