@@ -652,14 +652,7 @@ impl<'m> Pages<'_, 'm> {
                     .map(|s| m.source_ref(s))
                     .collect();
             }
-            for &s in covering {
-                let text = &m.analysis.sources[s];
-                for p in text.paragraphs.iter().filter(|p| on_topic(p)) {
-                    for &who in p.participants() {
-                        *people.entry(who).or_default() += 1;
-                    }
-                }
-            }
+            people.extend(m.together(t));
             events = self
                 .events(&mut citer, false)
                 .into_iter()
@@ -924,15 +917,7 @@ impl<'m> Pages<'_, 'm> {
             .collect::<Result<Vec<_>, _>>()?;
         let mut topics: BTreeMap<usize, usize> = BTreeMap::new();
         if first {
-            for &s in &m.mentioning[p] {
-                for para in &m.analysis.sources[s].paragraphs {
-                    if !para.heading && para.participants().contains(&p) {
-                        for &t in para.topics() {
-                            *topics.entry(t).or_default() += 1;
-                        }
-                    }
-                }
-            }
+            topics.extend(m.topics_with(p));
         }
         let topics = m.counted_topics(topics);
         let count = m.participant_pages(p);

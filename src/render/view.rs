@@ -273,6 +273,10 @@ pub struct Model<'a> {
     /// `analysis.statements`), in order: their pages hold
     /// `PARTICIPANT_ITEMS_PER_PAGE` of each.
     pub spoken: Vec<Vec<usize>>,
+    /// How many passages (headings aside) are on each topic and name each
+    /// participant: row `t`, column `p`, one pass over the corpus instead of
+    /// one over a topic's or participant's sources for each of their pages.
+    pub together: Vec<u32>,
     /// Where each source's quotes, and figures, start in the analysis's
     /// lists (which are in source order), and one past the last source's.
     quote_starts: Vec<usize>,
@@ -426,6 +430,25 @@ impl Model<'_> {
         counted(&self.values.topic_briefs, counts)
     }
 
+    /// The participants named in topic `t`'s passages, ascending, with how
+    /// many passages name each.
+    pub fn together(&self, t: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let row = &self.together[t * self.participants.len()..][..self.participants.len()];
+        row.iter()
+            .enumerate()
+            .filter(|&(_, &n)| n > 0)
+            .map(|(p, &n)| (p, n as usize))
+    }
+
+    /// The topics of the passages naming participant `p`, ascending, with
+    /// how many passages are on each.
+    pub fn topics_with(&self, p: usize) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let width = self.participants.len();
+        (0..self.topics.len())
+            .map(move |t| (t, self.together[t * width + p] as usize))
+            .filter(|&(_, n)| n > 0)
+    }
+
     /// Source `s` as a [`SourceRef`], for a template.
     pub fn source_ref(&self, s: usize) -> tera::Value {
         self.values.source_refs[s]
@@ -572,6 +595,7 @@ impl<'a> Model<'a> {
             .map(|row| (0..row.len()).filter(|&s| row[s] > 0).collect())
             .collect();
         let spoken = spoken(analysis, project.participants.len());
+        let together = together(analysis, project.topics.len(), project.participants.len());
         let values = Values::new(&site, &sources, &topics, &participants);
         let count = project.articles.len();
         let quote_starts = starts(count, analysis.quotes.iter().map(|q| q.source));
@@ -588,6 +612,7 @@ impl<'a> Model<'a> {
             covering,
             mentioning,
             spoken,
+            together,
             quote_starts,
             figure_starts,
             values,
@@ -756,6 +781,22 @@ impl<'a> Model<'a> {
 }
 
 /// For each of `participants`, the statements they are quoted in, in order.
+/// [`Model::together`].
+fn together(analysis: &Analysis, topics: usize, participants: usize) -> Vec<u32> {
+    let mut counts = vec![0; topics * participants];
+    for p in analysis.sources.iter().flat_map(|s| &s.paragraphs) {
+        if p.heading {
+            continue;
+        }
+        for &t in p.topics() {
+            for &who in p.participants() {
+                counts[t * participants + who] += 1;
+            }
+        }
+    }
+    counts
+}
+
 pub(super) fn spoken(analysis: &Analysis, participants: usize) -> Vec<Vec<usize>> {
     let mut spoken: Vec<Vec<usize>> = vec![Vec::new(); participants];
     let mut speakers: Vec<usize> = Vec::new();
