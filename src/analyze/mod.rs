@@ -14,6 +14,8 @@ pub mod statements;
 
 pub use matcher::Hit;
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 
 use crate::load::{Article, Project};
@@ -68,6 +70,38 @@ struct SourceAnalysis {
     prints: compare::Prints,
     quotes: Vec<Quote>,
     figures: Vec<compare::Figure>,
+    counts: Counts,
+}
+
+/// A source's paragraphs on each topic (headings aside) and mentions of each
+/// participant, as (topic or participant, count) where the count is not
+/// zero: counted with the rest of the source, in parallel, and only added
+/// into the corpus-wide tables after.
+#[derive(Default)]
+struct Counts {
+    topics: Vec<(usize, usize)>,
+    participants: Vec<(usize, usize)>,
+}
+
+impl Counts {
+    fn of(text: &SourceText) -> Counts {
+        let mut topics: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut participants: BTreeMap<usize, usize> = BTreeMap::new();
+        for para in &text.paragraphs {
+            if !para.heading {
+                for &t in para.topics() {
+                    *topics.entry(t).or_default() += 1;
+                }
+            }
+            for h in &para.participant_hits {
+                *participants.entry(h.owner).or_default() += 1;
+            }
+        }
+        Counts {
+            topics: topics.into_iter().collect(),
+            participants: participants.into_iter().collect(),
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -285,7 +319,12 @@ pub fn read_again(project: &Project, analysis: &mut Analysis, kept: &mut Compare
     });
     analysis.coverage.iter_mut().for_each(|c| c[s] = 0);
     analysis.mentions.iter_mut().for_each(|m| m[s] = 0);
-    count(&one.text, s, &mut analysis.coverage, &mut analysis.mentions);
+    count(
+        &one.counts,
+        s,
+        &mut analysis.coverage,
+        &mut analysis.mentions,
+    );
     analysis.quotes.splice(from..to, one.quotes);
     let from = analysis.figures.partition_point(|f| f.source < s);
     let to = analysis.figures.partition_point(|f| f.source <= s);
@@ -370,18 +409,13 @@ struct Judged<'a> {
     support: Vec<Vec<Option<f64>>>,
 }
 
-/// Adds source `s`'s paragraphs on each topic (headings aside) to
-/// `coverage`, and its mentions of each participant to `mentions`.
-fn count(text: &SourceText, s: usize, coverage: &mut [Vec<usize>], mentions: &mut [Vec<usize>]) {
-    for para in &text.paragraphs {
-        if !para.heading {
-            for &t in para.topics() {
-                coverage[t][s] += 1;
-            }
-        }
-        for h in &para.participant_hits {
-            mentions[h.owner][s] += 1;
-        }
+/// Adds source `s`'s `counts` to `coverage` and `mentions`.
+fn count(counts: &Counts, s: usize, coverage: &mut [Vec<usize>], mentions: &mut [Vec<usize>]) {
+    for &(t, n) in &counts.topics {
+        coverage[t][s] += n;
+    }
+    for &(p, n) in &counts.participants {
+        mentions[p][s] += n;
     }
 }
 
@@ -397,7 +431,7 @@ pub fn compare_sources(project: &Project, read: SourcesRead) -> Analysis {
     };
     let mut prints = Vec::with_capacity(per_source.len());
     for (s, one) in per_source.into_iter().enumerate() {
-        count(&one.text, s, &mut own.coverage, &mut own.mentions);
+        count(&one.counts, s, &mut own.coverage, &mut own.mentions);
         own.quotes.extend(one.quotes);
         own.figures.extend(one.figures);
         own.sources.push(one.text);
@@ -606,8 +640,10 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnaly
         paragraphs.push(para);
     }
     let prints = compare::Prints::of_folded(&paragraphs, &folded_texts);
+    let text = SourceText { paragraphs, words };
     SourceAnalysis {
-        text: SourceText { paragraphs, words },
+        counts: Counts::of(&text),
+        text,
         prints,
         quotes,
         figures,
