@@ -143,7 +143,7 @@ impl Reader<'_> {
         let read: Vec<(Option<FileId>, SourceFile)> = found
             .into_par_iter()
             .map(|f| match f {
-                Found::Path(path) => (file_id(&path), read_file(self.root, &path)),
+                Found::Path(path) => read_file_with_id(self.root, &path),
                 Found::File(file) => (None, file),
             })
             .collect();
@@ -157,12 +157,10 @@ impl Reader<'_> {
     }
 
     fn read(&mut self, path: &Path) {
-        if let Some(id) = file_id(path)
-            && !self.seen.insert(id)
-        {
-            return;
+        let (id, file) = read_file_with_id(self.root, path);
+        if id.is_none_or(|id| self.seen.insert(id)) {
+            self.files.push(file);
         }
-        self.files.push(read_file(self.root, path));
     }
 }
 
@@ -175,28 +173,43 @@ type FileId = (u64, u64);
 type FileId = PathBuf;
 
 #[cfg(unix)]
-fn file_id(path: &Path) -> Option<FileId> {
+fn opened_id(_: &Path, meta: &fs::Metadata) -> Option<FileId> {
     use std::os::unix::fs::MetadataExt;
-    fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    Some((meta.dev(), meta.ino()))
 }
 
 #[cfg(not(unix))]
-fn file_id(path: &Path) -> Option<FileId> {
+fn opened_id(path: &Path, _: &fs::Metadata) -> Option<FileId> {
     fs::canonicalize(path).ok()
 }
 
 /// One file's bytes, or why they cannot be read.
 pub(crate) fn read_file(root: &Path, path: &Path) -> SourceFile {
+    read_file_with_id(root, path).1
+}
+
+/// [`read_file`], and what makes the file the same file however it is
+/// reached ([`FileId`]). The file is opened once and asked its size and
+/// identity: a dossier of thousands of articles would otherwise look each
+/// path up three times.
+fn read_file_with_id(root: &Path, path: &Path) -> (Option<FileId>, SourceFile) {
     let shown = display_path(root, path);
     let unreadable = |d: Diagnostic| SourceFile {
         path: shown.clone(),
         bytes: Vec::new(),
         unreadable: Some(d),
     };
-    let size = fs::metadata(path).map(|m| m.len());
-    if let Ok(size) = size
-        && size > MAX_FILE_BYTES
-    {
+    let opened = fs::File::open(path).and_then(|f| {
+        let meta = f.metadata()?;
+        Ok((f, meta))
+    });
+    let (mut file, meta) = match opened {
+        Ok(opened) => opened,
+        Err(e) => return (None, unreadable(read_error(&shown, &e))),
+    };
+    let id = opened_id(path, &meta);
+    let size = meta.len();
+    if size > MAX_FILE_BYTES {
         let d = Diagnostic::new(
             &shown,
             format!(
@@ -208,22 +221,27 @@ pub(crate) fn read_file(root: &Path, path: &Path) -> SourceFile {
         .with_hint(
             "a news article is rarely over 1 MB: check that this is the right file, or split it",
         );
-        return unreadable(d);
+        return (id, unreadable(d));
     }
-    match fs::read(path) {
-        Ok(bytes) => SourceFile::new(shown, bytes),
-        Err(e) => {
-            let hint = match e.kind() {
-                std::io::ErrorKind::PermissionDenied => "check the file's permissions",
-                std::io::ErrorKind::NotFound => {
-                    "is it a symbolic link to a file that does not exist? Fix or remove the link"
-                }
-                _ => "check that the file can be read",
-            };
-            let d = Diagnostic::new(&shown, format!("cannot read the file: {e}")).with_hint(hint);
-            unreadable(d)
+    let mut bytes = Vec::with_capacity(size as usize);
+    // Through `take`, which reads into the room made for the size known,
+    // where `File` would ask the size and position again first.
+    match std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, u64::MAX), &mut bytes) {
+        Ok(_) => (id, SourceFile::new(shown, bytes)),
+        Err(e) => (id, unreadable(read_error(&shown, &e))),
+    }
+}
+
+/// Why `shown` cannot be read, and what to do.
+fn read_error(shown: &Path, e: &std::io::Error) -> Diagnostic {
+    let hint = match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "check the file's permissions",
+        std::io::ErrorKind::NotFound => {
+            "is it a symbolic link to a file that does not exist? Fix or remove the link"
         }
-    }
+        _ => "check that the file can be read",
+    };
+    Diagnostic::new(shown, format!("cannot read the file: {e}")).with_hint(hint)
 }
 
 pub fn missing_config() -> Diagnostic {
