@@ -224,9 +224,12 @@ fn read_file_with_id(root: &Path, path: &Path) -> (Option<FileId>, SourceFile) {
         return (id, unreadable(d));
     }
     let mut bytes = Vec::with_capacity(size as usize);
-    // Through `take`, which reads into the room made for the size known,
-    // where `File` would ask the size and position again first.
-    match std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, u64::MAX), &mut bytes) {
+    // A regular file as large as it was when opened: through `take`, which
+    // reads into the room made for it and stops there, where `File` would
+    // ask the size and position again first, and read once more to find
+    // the end. Anything else (a pipe says it is empty) is read to its end.
+    let limit = if meta.is_file() { size } else { u64::MAX };
+    match std::io::Read::read_to_end(&mut std::io::Read::take(&mut file, limit), &mut bytes) {
         Ok(_) => (id, SourceFile::new(shown, bytes)),
         Err(e) => (id, unreadable(read_error(&shown, &e))),
     }
