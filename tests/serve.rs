@@ -1419,7 +1419,10 @@ fn a_theme_or_template_edit_keeps_the_analysis_and_matches_a_whole_build() {
     assert!(String::from_utf8_lossy(&site["style.css"]).contains("#123456"));
     // A page template of its own: every page is rendered again.
     let page = std::fs::read_to_string("templates/source.html").unwrap();
-    let edited = page.replace("<h2>Shared wording</h2>", "<h2>Wording shared</h2>");
+    let edited = page.replace(
+        "<h2 id=\"text-h\">Full text</h2>",
+        "<h2 id=\"text-h\">Whole text</h2>",
+    );
     assert_ne!(page, edited);
     std::fs::create_dir_all(root.join("templates")).unwrap();
     std::fs::write(root.join("templates/source.html"), &edited).unwrap();
@@ -1431,7 +1434,7 @@ fn a_theme_or_template_edit_keeps_the_analysis_and_matches_a_whole_build() {
         render(&kept),
         "editing a template",
     );
-    assert!(String::from_utf8_lossy(&site["sources/003/index.html"]).contains("Wording shared"));
+    assert!(String::from_utf8_lossy(&site["sources/003/index.html"]).contains("Whole text"));
     // A template that does not compile: the error says where, and the
     // renderer stays as it was.
     std::fs::write(root.join("templates/source.html"), "{% if %}\n").unwrap();
@@ -1446,7 +1449,7 @@ fn a_theme_or_template_edit_keeps_the_analysis_and_matches_a_whole_build() {
                 .unwrap()
                 .bytes
         )
-        .contains("Wording shared")
+        .contains("Whole text")
     );
     // A new theme file: every page is rendered again (it might clash with one).
     std::fs::write(root.join("templates/source.html"), &edited).unwrap();

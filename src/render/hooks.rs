@@ -244,39 +244,58 @@ pub fn mention_group(
 /// [`topic_group`] up to its passages, which the caller writes next, then
 /// [`group_foot`].
 pub fn topic_group_head(out: &mut String, m: &Model, s: usize, root: &str) {
-    let card = &m.sources[s];
-    out.push_str("<article class=\"source-group\" id=\"from-");
-    text(out, &card.id);
-    out.push_str("\" aria-labelledby=\"from-");
-    text(out, &card.id);
-    out.push_str("-h\">\n    <h3 id=\"from-");
-    text(out, &card.id);
-    out.push_str("-h\">");
-    source_badge(out, card, root);
-    out.push_str(" <span class=\"source-group-title\">");
-    text(out, &card.title);
-    out.push_str("</span></h3>\n");
-    out.push_str(GROUP_LIST);
+    group_head(out, m, s, root, "from", true, |_| {});
 }
 
 /// [`mention_group`] up to its passages, as [`topic_group_head`].
 pub fn mention_group_head(out: &mut String, m: &Model, s: usize, count: usize, root: &str) {
+    group_head(out, m, s, root, "m", false, |out| {
+        out.push_str(" <span class=\"count\">");
+        number(out, count);
+        out.push_str(" mention");
+        if count != 1 {
+            out.push('s');
+        }
+        out.push_str("</span>");
+    });
+}
+
+/// The start of a group of source `s`'s passages: the article, its heading
+/// (named `{prefix}-{id}-h`; the article itself `{prefix}-{id}` when
+/// `named`) with the source's badge and title, then `after_title`, then the
+/// opening of the list.
+fn group_head(
+    out: &mut String,
+    m: &Model,
+    s: usize,
+    root: &str,
+    prefix: &str,
+    named: bool,
+    after_title: impl FnOnce(&mut String),
+) {
     let card = &m.sources[s];
-    out.push_str("<article class=\"source-group\" aria-labelledby=\"m-");
-    text(out, &card.id);
-    out.push_str("-h\">\n    <h3 id=\"m-");
-    text(out, &card.id);
+    let name = |out: &mut String| {
+        out.push_str(prefix);
+        out.push('-');
+        text(out, &card.id);
+    };
+    out.push_str("<article class=\"source-group\"");
+    if named {
+        out.push_str(" id=\"");
+        name(out);
+        out.push('"');
+    }
+    out.push_str(" aria-labelledby=\"");
+    name(out);
+    out.push_str("-h\">\n    <h3 id=\"");
+    name(out);
     out.push_str("-h\">");
     source_badge(out, card, root);
     out.push_str(" <span class=\"source-group-title\">");
     text(out, &card.title);
-    out.push_str("</span> <span class=\"count\">");
-    number(out, count);
-    out.push_str(" mention");
-    if count != 1 {
-        out.push('s');
-    }
-    out.push_str("</span></h3>\n");
+    out.push_str("</span>");
+    after_title(out);
+    out.push_str("</h3>\n");
     out.push_str(GROUP_LIST);
 }
 

@@ -370,6 +370,61 @@ impl<'m> Pages<'_, 'm> {
         self.render_into(hooks::PASSAGE_ITEM, &context, path, out)
     }
 
+    /// Ends `group` on a topic or participant page: after its passages,
+    /// written straight into `html` (`group.direct`), or as a whole, by the
+    /// built-in renderer or the dossier's own partial; kept in `groups` for
+    /// a page template of the dossier's own.
+    fn end_group(
+        &self,
+        group: Group,
+        html: &mut String,
+        groups: &mut Vec<PassageGroup>,
+        items: &mut Option<Context>,
+        path: &str,
+    ) -> Page {
+        let m = self.model;
+        let builtin = &self.renderer.builtin;
+        if group.direct {
+            hooks::group_foot(html);
+            return Ok(());
+        }
+        let s = group.s;
+        let view = PassageGroup {
+            source: m.source_ref(s),
+            count: group.count,
+            passages_html: group.passages,
+        };
+        let (passages, root) = (view.passages_html.as_str(), root_of(path));
+        let (built_in, own_page, section, partial) = if group.topic {
+            let b = builtin;
+            (
+                b.topic_group,
+                b.own_topic_page,
+                "topics",
+                hooks::TOPIC_GROUP,
+            )
+        } else {
+            let b = builtin;
+            (
+                b.mention_group,
+                b.own_participant_page,
+                "participants",
+                hooks::MENTION_GROUP,
+            )
+        };
+        match (built_in, group.topic) {
+            (true, true) => hooks::topic_group(html, m, s, passages, root),
+            (true, false) => hooks::mention_group(html, m, s, view.count, passages, root),
+            (false, _) => {
+                self.item_through_tera(html, items, path, section, partial, "group", &view)?
+            }
+        }
+        if own_page {
+            groups.push(view);
+        }
+        Ok(())
+    }
+
     /// Quotes `quotes` as `partials/quote.html` renders each, for the page
     /// at `path`.
     fn quotes_html(
@@ -602,31 +657,14 @@ impl<'m> Pages<'_, 'm> {
                     .filter(|q| on_topic(&text.paragraphs[q.paragraph]))
                     .cloned(),
             );
-            if direct {
-                hooks::group_foot(&mut groups_html);
-                continue;
-            }
-            let group = PassageGroup {
-                source: m.source_ref(s),
+            let group = Group {
+                s,
                 count,
-                passages_html: own,
+                passages: own,
+                direct,
+                topic: true,
             };
-            if self.renderer.builtin.topic_group {
-                hooks::topic_group(&mut groups_html, m, s, &group.passages_html, root);
-            } else {
-                self.item_through_tera(
-                    &mut groups_html,
-                    &mut items,
-                    &path,
-                    "topics",
-                    hooks::TOPIC_GROUP,
-                    "group",
-                    &group,
-                )?;
-            }
-            if self.renderer.builtin.own_topic_page {
-                groups.push(group);
-            }
+            self.end_group(group, &mut groups_html, &mut groups, &mut items, &path)?;
         }
         // Like with like: figures of one unit stand side by side.
         let key = |k: usize| {
@@ -876,38 +914,14 @@ impl<'m> Pages<'_, 'm> {
                 let segments = view::excerpt(&para.text, &hits, MENTION_CONTEXT_WORDS);
                 self.passage_item(passages, &mut items, &path, "participants", s, i, &segments)?;
             }
-            if direct {
-                hooks::group_foot(&mut groups_html);
-                continue;
-            }
-            let group = PassageGroup {
-                source: m.source_ref(s),
+            let group = Group {
+                s,
                 count,
-                passages_html: own,
+                passages: own,
+                direct,
+                topic: false,
             };
-            if self.renderer.builtin.mention_group {
-                hooks::mention_group(
-                    &mut groups_html,
-                    m,
-                    s,
-                    group.count,
-                    &group.passages_html,
-                    root,
-                );
-            } else {
-                self.item_through_tera(
-                    &mut groups_html,
-                    &mut items,
-                    &path,
-                    "participants",
-                    hooks::MENTION_GROUP,
-                    "group",
-                    &group,
-                )?;
-            }
-            if self.renderer.builtin.own_participant_page {
-                groups.push(group);
-            }
+            self.end_group(group, &mut groups_html, &mut groups, &mut items, &path)?;
         }
         let statements = slice(&m.spoken[p])
             .iter()
@@ -1503,6 +1517,17 @@ impl<'m> Pages<'_, 'm> {
             &figure,
         )
     }
+}
+
+/// One source's group on a topic page (`topic`) or a participant's page,
+/// its passages already written: into the page's groups (`direct`), or
+/// into `passages`.
+struct Group {
+    s: usize,
+    count: usize,
+    passages: String,
+    direct: bool,
+    topic: bool,
 }
 
 fn percent(v: f64) -> String {
