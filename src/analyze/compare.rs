@@ -428,8 +428,8 @@ fn judge<'a>(
             }
             let mut at_least = 0;
             let mut floor = 0;
-            for (k, &n) in by_score.iter().enumerate().rev() {
-                at_least += n;
+            for (k, &count) in by_score.iter().enumerate().rev() {
+                at_least += count;
                 if at_least as usize >= candidates {
                     floor = k as u32;
                     break;

@@ -54,10 +54,7 @@ pub struct SourceText {
 
 impl SourceText {
     pub fn new(paragraphs: Vec<Paragraph>) -> SourceText {
-        let words = paragraphs
-            .iter()
-            .map(|p| p.text.split_whitespace().count())
-            .sum();
+        let words = paragraphs.iter().map(|p| p.words).sum();
         SourceText { paragraphs, words }
     }
 }
@@ -77,7 +74,6 @@ struct SourceAnalysis {
 /// participant, as (topic or participant, count) where the count is not
 /// zero: counted with the rest of the source, in parallel, and only added
 /// into the corpus-wide tables after.
-#[derive(Default)]
 struct Counts {
     topics: Vec<(usize, usize)>,
     participants: Vec<(usize, usize)>,
@@ -599,20 +595,18 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnaly
     let mut folded_texts = Vec::new();
     let mut quotes = Vec::new();
     let mut figures = Vec::new();
-    let mut words = 0;
     for (i, block) in paragraphs::split(article).into_iter().enumerate() {
         // Folded once, for the matcher, the word count and the comparison's
         // fingerprints.
         let folded = matcher::fold(&block.text);
         let found = matcher.find_folded(&folded);
-        let count = folded.word_count();
-        words += count;
+        let words = folded.word_count();
         folded_texts.push(folded.text);
         let para = Paragraph::new(
             i + 1,
             block.text,
             block.heading,
-            count,
+            words,
             found.topics,
             found.participants,
         );
@@ -640,7 +634,7 @@ fn analyze_source(s: usize, article: &Article, matcher: &Matcher) -> SourceAnaly
         paragraphs.push(para);
     }
     let prints = compare::Prints::of_folded(&paragraphs, &folded_texts);
-    let text = SourceText { paragraphs, words };
+    let text = SourceText::new(paragraphs);
     SourceAnalysis {
         counts: Counts::of(&text),
         text,

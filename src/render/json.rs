@@ -254,21 +254,24 @@ pub fn export(project: &Project, analysis: &Analysis, out: &mut dyn Write) -> st
     // The object's fields in order: those before the sources, written by
     // serde without the closing brace; the sources; then those after, without
     // the opening one.
-    let head = serde_json::to_vec(&Head {
-        generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
-        title: &project.config.title,
-        as_of: project.config.as_of.map(|d| d.to_string()),
-    })?;
-    out.write_all(&head[..head.len() - 1])?;
-    out.write_all(b",\"sources\":[")?;
-    // Each source is made in memory, then written in one go.
+    // Each part is made in memory, then written in one go.
     let mut buf = Vec::with_capacity(1 << 14);
+    open_object(
+        &mut buf,
+        &Head {
+            generator: format!("dossier {}", env!("CARGO_PKG_VERSION")),
+            title: &project.config.title,
+            as_of: project.config.as_of.map(|d| d.to_string()),
+        },
+    )?;
+    buf.extend_from_slice(b",\"sources\":[");
+    out.write_all(&buf)?;
     for (s, (a, text)) in project.articles.iter().zip(&analysis.sources).enumerate() {
         buf.clear();
         if s > 0 {
             buf.push(b',');
         }
-        serde_json::to_writer(
+        open_object(
             &mut buf,
             &Source {
                 id: &a.id,
@@ -282,8 +285,6 @@ pub fn export(project: &Project, analysis: &Analysis, out: &mut dyn Write) -> st
                 notes: a.meta.notes.as_ref().map(|n| n.text.as_str()),
             },
         )?;
-        // The source's fields without the closing brace: its paragraphs follow.
-        buf.pop();
         buf.extend_from_slice(b",\"paragraphs\":[");
         for (i, p) in text.paragraphs.iter().enumerate() {
             if i > 0 {
@@ -459,6 +460,15 @@ pub fn export(project: &Project, analysis: &Analysis, out: &mut dyn Write) -> st
     )?;
     out.write_all(b"\n")?;
     out.flush()
+}
+
+/// `value`, an object, appended to `buf` without its closing brace, so that
+/// more fields can follow.
+fn open_object(buf: &mut Vec<u8>, value: &impl Serialize) -> serde_json::Result<()> {
+    serde_json::to_writer(&mut *buf, value)?;
+    debug_assert_eq!(buf.last(), Some(&b'}'));
+    buf.pop();
+    Ok(())
 }
 
 /// Writes to `out` all but the first byte written to it: the opening brace of

@@ -395,22 +395,19 @@ impl<'m> Pages<'_, 'm> {
             passages_html: group.passages,
         };
         let (passages, root) = (view.passages_html.as_str(), root_of(path));
-        let (built_in, own_page, section, partial) = if group.topic {
-            let b = builtin;
-            (
-                b.topic_group,
-                b.own_topic_page,
+        let (built_in, own_page, section, partial) = match group.topic {
+            true => (
+                builtin.topic_group,
+                builtin.own_topic_page,
                 "topics",
                 hooks::TOPIC_GROUP,
-            )
-        } else {
-            let b = builtin;
-            (
-                b.mention_group,
-                b.own_participant_page,
+            ),
+            false => (
+                builtin.mention_group,
+                builtin.own_participant_page,
                 "participants",
                 hooks::MENTION_GROUP,
-            )
+            ),
         };
         match (built_in, group.topic) {
             (true, true) => hooks::topic_group(html, m, s, passages, root),
@@ -677,7 +674,7 @@ impl<'m> Pages<'_, 'm> {
         for &k in &figures {
             self.figure_row(&mut figures_html, &mut items, &path, k)?;
         }
-        let mut people: BTreeMap<usize, usize> = BTreeMap::new();
+        let mut people = Vec::new();
         let mut silent = Vec::new();
         let mut events = Vec::new();
         let silent_count = m.sources.len() - covering.len();
@@ -690,7 +687,7 @@ impl<'m> Pages<'_, 'm> {
                     .map(|s| m.source_ref(s))
                     .collect();
             }
-            people.extend(m.together(t));
+            people = m.counted_participants(m.together(t));
             events = self
                 .events(&mut citer, false)
                 .into_iter()
@@ -699,7 +696,6 @@ impl<'m> Pages<'_, 'm> {
                 .map(|(v, _)| v)
                 .collect();
         }
-        let people = m.counted_participants(people);
         let count = m.topic_pages(t);
         let pages = page_links(count, number, |k| {
             format!("{root}{}", view::topic_page_href(slug, k))
@@ -929,11 +925,11 @@ impl<'m> Pages<'_, 'm> {
                 self.statement_html(&m.analysis.statements[k], &mut items, &path, "participants")
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut topics: BTreeMap<usize, usize> = BTreeMap::new();
-        if first {
-            topics.extend(m.topics_with(p));
-        }
-        let topics = m.counted_topics(topics);
+        let topics = if first {
+            m.counted_topics(m.topics_with(p))
+        } else {
+            Vec::new()
+        };
         let count = m.participant_pages(p);
         let pages = page_links(count, number, |k| {
             format!("{root}{}", view::participant_page_href(id, k))
